@@ -1,0 +1,243 @@
+"""All the archive's SQL: upserts, look-ups and streaming reads.
+
+The mapping between :class:`crawler.items.Article` and the ``articles`` table is
+written here once: scalar fields map to columns of the same name, ``site`` to
+``site_id``, and ``tags``/``categories``/``topics`` to :class:`Term` rows.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from archive import models
+from archive.models import utcnow
+from crawler.items import ARTICLE_FIELDS, DATETIME_FIELDS, Article
+
+TERM_FIELDS: dict[str, str] = {"tags": "tag", "categories": "category", "topics": "topic"}
+"""Article list field -> ``terms.kind``."""
+COLUMN_FIELDS: tuple[str, ...] = tuple(
+    name for name in ARTICLE_FIELDS if name not in TERM_FIELDS and name != "site"
+)
+"""Article fields stored as ``articles`` columns of the same name."""
+CONTENT_FIELDS: tuple[str, ...] = tuple(
+    name for name in ARTICLE_FIELDS if name not in ("fetched_at", "url", "site")
+)
+"""Fields whose change makes a re-crawled article "updated" (fetch metadata does not)."""
+
+
+class Outcome(enum.StrEnum):
+    NEW = "new"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    """What the archive keeps of a configured site (decoupled from the config model)."""
+
+    name: str
+    url: str
+    region: str | None = None
+    language: str | None = None
+    timezone: str = "Asia/Jakarta"
+
+
+def ensure_site(session: Session, info: SiteInfo) -> int:
+    """The id of the site named ``info.name``, created or refreshed from ``info``."""
+    site = session.scalar(select(models.Site).where(models.Site.name == info.name))
+    if site is None:
+        try:
+            with session.begin_nested():
+                site = models.Site(
+                    name=info.name,
+                    url=info.url,
+                    region=info.region,
+                    language=info.language,
+                    timezone=info.timezone,
+                )
+                session.add(site)
+        except IntegrityError:  # another process created it meanwhile
+            site = session.scalars(
+                select(models.Site).where(models.Site.name == info.name)
+            ).one()
+    for attr in ("url", "region", "language", "timezone"):
+        if getattr(site, attr) != getattr(info, attr):
+            setattr(site, attr, getattr(info, attr))
+    session.flush()
+    return site.id
+
+
+def _term(session: Session, kind: str, name: str) -> models.Term:
+    term = session.scalar(
+        select(models.Term).where(models.Term.kind == kind, models.Term.name == name)
+    )
+    if term is not None:
+        return term
+    try:
+        with session.begin_nested():
+            term = models.Term(kind=kind, name=name)
+            session.add(term)
+    except IntegrityError:
+        term = session.scalars(
+            select(models.Term).where(models.Term.kind == kind, models.Term.name == name)
+        ).one()
+    return term
+
+
+def _set_terms(session: Session, row: models.Article, article: Article) -> None:
+    wanted = [
+        (kind, name)
+        for field, kind in TERM_FIELDS.items()
+        for name in dict.fromkeys(getattr(article, field))  # de-duplicate, keep order
+    ]
+    row.terms = [
+        models.ArticleTerm(term=_term(session, kind, name), position=position)
+        for position, (kind, name) in enumerate(wanted)
+    ]
+
+
+def _row_values(row: models.Article) -> dict[str, Any]:
+    values = {name: getattr(row, name) for name in COLUMN_FIELDS}
+    for field, kind in TERM_FIELDS.items():
+        values[field] = [link.term.name for link in row.terms if link.term.kind == kind]
+    return values
+
+
+def _same_content(row: models.Article, article: Article) -> bool:
+    current = _row_values(row)
+    for name in CONTENT_FIELDS:
+        new = getattr(article, name)
+        old = current[name]
+        if name in DATETIME_FIELDS and old is not None and new is not None:
+            if old != new:  # aware datetimes compare as instants
+                return False
+        elif name in TERM_FIELDS:
+            if list(dict.fromkeys(new)) != old:
+                return False
+        elif (old or None) != (new or None):
+            return False
+    return True
+
+
+def find_article(session: Session, canonical_url: str) -> models.Article | None:
+    return session.scalar(
+        select(models.Article).where(models.Article.canonical_url == canonical_url)
+    )
+
+
+def find_by_body_hash(session: Session, body_hash: str, *, exclude_url: str) -> int | None:
+    """The id of the earliest stored article with this body under another URL."""
+    return session.scalar(
+        select(models.Article.id)
+        .where(models.Article.body_hash == body_hash, models.Article.canonical_url != exclude_url)
+        .order_by(models.Article.id)
+        .limit(1)
+    )
+
+
+def upsert_article(
+    session: Session, site_id: int, article: Article, *, body_hash: str | None
+) -> tuple[int, Outcome]:
+    """Insert or update the article keyed by its canonical URL.
+
+    An unchanged re-crawl writes nothing. A concurrent insert of the same URL by
+    another process is resolved by updating the row it created.
+    """
+    if not article.canonical_url:
+        raise ValueError("article has no canonical_url")
+    row = find_article(session, article.canonical_url)
+    if row is None:
+        try:
+            with session.begin_nested():
+                row = models.Article(site_id=site_id, body_hash=body_hash)
+                for name in COLUMN_FIELDS:
+                    setattr(row, name, getattr(article, name))
+                session.add(row)
+                session.flush()
+                _set_terms(session, row, article)
+                session.flush()
+            return row.id, Outcome.NEW
+        except IntegrityError:
+            row = find_article(session, article.canonical_url)
+            if row is None:
+                raise
+    if _same_content(row, article):
+        return row.id, Outcome.UNCHANGED
+    for name in COLUMN_FIELDS:
+        setattr(row, name, getattr(article, name))
+    row.site_id = site_id
+    row.body_hash = body_hash
+    row.updated_at = utcnow()
+    _set_terms(session, row, article)
+    session.flush()
+    return row.id, Outcome.UPDATED
+
+
+def count_articles(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(models.Article)) or 0
+
+
+def row_to_article(row: models.Article) -> Article:
+    """The stored article as an :class:`Article`, times in its site's zone."""
+    values = _row_values(row)
+    zone = ZoneInfo(row.site.timezone)
+    for name in DATETIME_FIELDS:
+        value: datetime | None = values[name]
+        if value is not None:
+            values[name] = value.astimezone(zone)
+    return Article(site=row.site.name, **values)
+
+
+def iter_articles(
+    session: Session,
+    *,
+    site_names: Sequence[str] = (),
+    batch_size: int = 500,
+) -> Iterator[tuple[int, Article]]:
+    """Stream ``(id, Article)`` by id, in batches (memory stays flat for any archive size)."""
+    last_id = 0
+    while True:
+        query = (
+            select(models.Article)
+            .where(models.Article.id > last_id)
+            .options(selectinload(models.Article.terms), selectinload(models.Article.site))
+            .order_by(models.Article.id)
+            .limit(batch_size)
+        )
+        if site_names:
+            query = query.join(models.Site).where(models.Site.name.in_(site_names))
+        rows = session.scalars(query).all()
+        if not rows:
+            return
+        for row in rows:
+            yield row.id, row_to_article(row)
+        last_id = rows[-1].id
+        session.expunge_all()
+
+
+def start_run(session: Session) -> int:
+    run = models.CrawlRun()
+    session.add(run)
+    session.flush()
+    return run.id
+
+
+def record_run_site(session: Session, run_id: int, site_id: int, **counts: Any) -> None:
+    """Store one site's counts for a run (``counts`` are CrawlRunSite columns)."""
+    session.add(models.CrawlRunSite(run_id=run_id, site_id=site_id, **counts))
+    session.flush()
+
+
+def finish_run(session: Session, run_id: int) -> None:
+    run = session.get(models.CrawlRun, run_id)
+    if run is not None:
+        run.finished_at = utcnow()

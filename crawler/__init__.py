@@ -1,0 +1,1 @@
+"""The Scrapy project: sites, page objects, discovery and the per-site spiders."""

@@ -1,0 +1,65 @@
+"""Scrapy settings for kabar: the one place where components are switched on and ordered.
+
+Every ``KABAR_*`` setting is read here from the environment once, so ``scrapy crawl``,
+scrapyd and ``kabar crawl`` behave the same; the CLI overrides them per run.
+"""
+
+from __future__ import annotations
+
+import os
+
+BOT_NAME = "kabar"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+# One spider per site in the sites file, besides the spiders in SPIDER_MODULES.
+SPIDER_LOADER_CLASS = "crawler.spiderloader.SiteSpiderLoader"
+
+# --- kabar -------------------------------------------------------------------
+KABAR_SITES_FILE = os.environ.get("KABAR_SITES_FILE")  # None: the shipped sites.toml
+KABAR_DB_URL = os.environ.get("KABAR_DB_URL")  # None: ./kabar.db (archive.db)
+KABAR_RUN_ID = None  # set by `kabar crawl`; a lone `scrapy crawl` opens its own run
+KABAR_CONTACT_URL = os.environ.get("KABAR_CONTACT_URL", "https://github.com/kabar-news/kabar")
+KABAR_MIN_BODY_CHARS = 200  # the validate pipeline drops shorter bodies
+KABAR_MAX_LISTING_PAGES = 3  # listing pages followed per site and run
+
+# --- politeness -------------------------------------------------------------
+USER_AGENT = f"kabar/0.1 (+{KABAR_CONTACT_URL})"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 0.5
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 20
+DNS_TIMEOUT = 10
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+# A host that does not resolve will not resolve a second later: fail fast.
+RETRY_EXCEPTIONS = [
+    "scrapy.exceptions.DownloadConnectionRefusedError",
+    "scrapy.exceptions.DownloadFailedError",
+    "scrapy.exceptions.DownloadTimeoutError",
+    "scrapy.exceptions.ResponseDataLossError",
+    "twisted.internet.error.ConnectionDone",
+    "twisted.internet.error.ConnectError",
+    "twisted.internet.error.ConnectionLost",
+    OSError,
+]
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+ITEM_PIPELINES = {
+    "pipelines.normalize.NormalizePipeline": 100,
+    "pipelines.validate.ValidatePipeline": 200,
+    "pipelines.deduplicate.DeduplicatePipeline": 300,
+    "pipelines.store.StorePipeline": 900,
+}
+
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = os.environ.get("KABAR_LOG_LEVEL", "INFO")
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

@@ -1,0 +1,1 @@
+"""Spiders: SiteSpider, one subclass per configured site (made by crawler.spiderloader)."""

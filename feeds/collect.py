@@ -1,0 +1,122 @@
+"""Read the archive into feeds: which feeds exist and their latest entries.
+
+The only module of ``feeds`` that knows the database; ``feeds.build`` and
+``feeds.publish`` work on :class:`feeds.model.FeedEntry` alone.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from datetime import UTC
+
+from sqlalchemy import Select, desc, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from archive import models
+from archive.repository import row_to_article
+from feeds.model import FeedEntry, FeedInfo
+
+DEFAULT_FEED_SIZE = 50
+SUMMARY_CHARS = 280
+
+
+def slugify(name: str) -> str:
+    """A file-name-safe slug ("Hukum & Kriminal" -> "hukum-kriminal")."""
+    slug = re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")
+    return slug or "x"
+
+
+def _summary(lead: str | None, body: str | None) -> str | None:
+    text = lead or (body.split("\n", 1)[0] if body else None)
+    if text and len(text) > SUMMARY_CHARS:
+        text = text[: SUMMARY_CHARS - 1].rsplit(" ", 1)[0] + "…"
+    return text
+
+
+def _content_html(body_html: str | None, body: str | None) -> str | None:
+    if body_html:
+        return body_html
+    if body:
+        return "".join(f"<p>{html.escape(p)}</p>" for p in body.split("\n"))
+    return None
+
+
+def entry_for(row: models.Article) -> FeedEntry:
+    """The feed entry of a stored article; its id is the canonical URL, stable for life."""
+    article = row_to_article(row)
+    published = article.published_at or row.first_seen_at.astimezone(UTC)
+    updated = article.modified_at or published
+    return FeedEntry(
+        id=row.canonical_url,
+        link=article.canonical_url or article.url,
+        title=article.title or article.url,
+        published=published,
+        updated=max(updated, published),
+        summary=_summary(article.lead, article.body),
+        content_html=_content_html(article.body_html, article.body),
+        authors=tuple(article.authors),
+        image_url=article.image_url,
+        categories=tuple(dict.fromkeys([*article.categories, *article.tags])),
+        language=article.language,
+        source_name=row.site.name,
+    )
+
+
+def _latest(query: Select[tuple[models.Article]], limit: int) -> Select[tuple[models.Article]]:
+    return (
+        query.options(selectinload(models.Article.terms), selectinload(models.Article.site))
+        .order_by(
+            desc(func.coalesce(models.Article.published_at, models.Article.first_seen_at)),
+            desc(models.Article.id),
+        )
+        .limit(limit)
+    )
+
+
+def collect_feeds(
+    session: Session, *, limit: int = DEFAULT_FEED_SIZE
+) -> Iterator[tuple[FeedInfo, list[FeedEntry]]]:
+    """Every feed kabar publishes, with its latest ``limit`` entries, newest first."""
+    base = select(models.Article)
+    everything = session.scalars(_latest(base, limit)).all()
+    yield (
+        FeedInfo(
+            slug="all",
+            title="kabar: semua berita",
+            description="Berita terbaru dari semua situs",
+            group="all",
+        ),
+        [entry_for(r) for r in everything],
+    )
+    topics = session.scalars(
+        select(models.Term).where(models.Term.kind == "topic").order_by(models.Term.name)
+    ).all()
+    for term in topics:
+        query = base.join(models.ArticleTerm).where(models.ArticleTerm.term_id == term.id)
+        rows = session.scalars(_latest(query, limit)).all()
+        yield (
+            FeedInfo(
+                slug=f"topic-{slugify(term.name)}",
+                title=f"kabar: {term.name}",
+                description=f"Berita terbaru bertopik {term.name}",
+                group="topic",
+            ),
+            [entry_for(r) for r in rows],
+        )
+    for site in session.scalars(select(models.Site).order_by(models.Site.name)).all():
+        rows = session.scalars(_latest(base.where(models.Article.site_id == site.id), limit)).all()
+        if not rows:
+            continue
+        yield (
+            FeedInfo(
+                slug=f"site-{slugify(site.name)}",
+                title=f"kabar: {site.name}",
+                description=f"Berita terbaru dari {site.url}",
+                language=site.language or "id",
+                group="site",
+                home_url=site.url,
+            ),
+            [entry_for(r) for r in rows],
+        )

@@ -1,0 +1,1 @@
+"""kabar: the command line and the jobs that span crawler, archive and feeds."""

@@ -1,0 +1,120 @@
+"""Store articles in the archive (upsert by canonical URL) and the run's per-site counts.
+
+Each article is committed on its own, so a killed crawl keeps everything stored
+before the kill. A database fault drops the item with a counted reason and the
+crawl goes on.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Self
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from archive.db import session_scope
+from archive.repository import (
+    Outcome,
+    SiteInfo,
+    ensure_site,
+    finish_run,
+    record_run_site,
+    start_run,
+    upsert_article,
+)
+from pipelines.common import archive_sessions, count, crawled_site, drop
+from pipelines.fingerprints import body_hash
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+    from crawler.items import Article
+    from crawler.sites import SiteConfig
+
+logger = logging.getLogger(__name__)
+
+
+def site_info(site: SiteConfig) -> SiteInfo:
+    return SiteInfo(
+        name=site.name,
+        url=site.url,
+        region=site.region,
+        language=site.language,
+        timezone=site.timezone,
+    )
+
+
+class StorePipeline:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.site_id: int | None = None
+        self.started_at = datetime.now(UTC)
+        self.counts = dict.fromkeys(Outcome, 0)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    def _site_id(self, item: Article) -> int:
+        if self.site_id is None:
+            site = crawled_site(self.crawler)
+            info = site_info(site) if site is not None else SiteInfo(item.site, item.url)
+            with session_scope(archive_sessions(self.crawler)) as session:
+                self.site_id = ensure_site(session, info)
+        return self.site_id
+
+    def open_spider(self) -> None:
+        self.started_at = datetime.now(UTC)
+        try:
+            archive_sessions(self.crawler)
+        except SQLAlchemyError as exc:
+            # Fail at the first item instead, with a counted reason each time.
+            logger.error("archive unavailable at start: %s", exc.__class__.__name__)
+
+    def process_item(self, item: Article) -> Article:
+        try:
+            site_id = self._site_id(item)
+            with session_scope(archive_sessions(self.crawler)) as session:
+                _, outcome = upsert_article(session, site_id, item, body_hash=body_hash(item.body))
+        except SQLAlchemyError as exc:
+            count(self.crawler, "errors/database")
+            logger.error("not stored, database error: %s (%s)", item.url, exc.__class__.__name__)
+            drop(self.crawler, "database_error", item.url)
+        self.counts[outcome] += 1
+        count(self.crawler, f"articles/{outcome.value}")
+        return item
+
+    def close_spider(self) -> None:
+        site = crawled_site(self.crawler)
+        stats = self.crawler.stats.get_stats() if self.crawler.stats is not None else {}
+        if site is None:
+            return
+        try:
+            with session_scope(archive_sessions(self.crawler)) as session:
+                site_id = ensure_site(session, site_info(site))
+                run_id = self.crawler.settings.getint("KABAR_RUN_ID") or None
+                own_run = run_id is None
+                if run_id is None:
+                    run_id = start_run(session)
+                record_run_site(
+                    session,
+                    run_id,
+                    site_id,
+                    started_at=self.started_at,
+                    finished_at=datetime.now(UTC),
+                    finish_reason=str(stats.get("finish_reason", "finished")),
+                    requests=int(stats.get("downloader/request_count", 0)),
+                    new_articles=self.counts[Outcome.NEW],
+                    updated_articles=self.counts[Outcome.UPDATED],
+                    unchanged_articles=self.counts[Outcome.UNCHANGED],
+                    dropped_items=int(stats.get("item_dropped_count", 0)),
+                    errors=sum(
+                        int(v) for k, v in stats.items() if k.startswith("kabar/errors/")
+                    ),
+                    stats={k: v for k, v in stats.items() if isinstance(v, int | float | str)},
+                )
+                if own_run:
+                    finish_run(session, run_id)
+        except SQLAlchemyError as exc:
+            logger.error("run counts not recorded: %s", exc.__class__.__name__)
