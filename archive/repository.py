@@ -66,9 +66,7 @@ def ensure_site(session: Session, info: SiteInfo) -> int:
                 )
                 session.add(site)
         except IntegrityError:  # another process created it meanwhile
-            site = session.scalars(
-                select(models.Site).where(models.Site.name == info.name)
-            ).one()
+            site = session.scalars(select(models.Site).where(models.Site.name == info.name)).one()
     for attr in ("url", "region", "language", "timezone"):
         if getattr(site, attr) != getattr(info, attr):
             setattr(site, attr, getattr(info, attr))

@@ -35,7 +35,9 @@ _NON_ARTICLE_SEGMENTS = frozenset(
         "about", "tentang-kami", "pedoman-media-siber", "disclaimer", "iklan",
     }
 )  # fmt: skip
-_LISTING_SEGMENTS = frozenset({"category", "kategori", "kanal", "rubrik", "topik", "indeks", "index"})
+_LISTING_SEGMENTS = frozenset(
+    {"category", "kategori", "kanal", "rubrik", "topik", "indeks", "index"}
+)
 _STATIC_SUFFIX = re.compile(
     r"\.(?:jpe?g|png|gif|webp|svg|ico|css|js|pdf|zip|rar|mp[34]|mov|avi|docx?|xlsx?|pptx?|xml|json|txt)$",
     re.IGNORECASE,
@@ -55,9 +57,8 @@ def classify_url(url: str, *, article_pattern: str | None = None) -> UrlKind:
     """
     parts = urlsplit(url)
     path = parts.path or "/"
-    if article_pattern is not None:
-        if re.search(article_pattern, url):
-            return UrlKind.ARTICLE
+    if article_pattern is not None and re.search(article_pattern, url):
+        return UrlKind.ARTICLE
     if _STATIC_SUFFIX.search(path):
         return UrlKind.OTHER
     segments = [s for s in path.lower().split("/") if s]

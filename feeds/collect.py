@@ -64,7 +64,7 @@ def entry_for(row: models.Article) -> FeedEntry:
     )
 
 
-def _latest(query: Select[tuple[models.Article]], limit: int) -> Select[tuple[models.Article]]:
+def _latest(query: Select[models.Article], limit: int) -> Select[models.Article]:
     return (
         query.options(selectinload(models.Article.terms), selectinload(models.Article.site))
         .order_by(

@@ -41,7 +41,7 @@ def user_errors() -> Iterator[None]:
     except (SitesError, ArchiveError) as exc:
         raise click.ClickException(str(exc)) from None
     except SQLAlchemyError as exc:
-        reason = str(exc.orig if getattr(exc, "orig", None) else exc).strip().splitlines()[0]
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         raise click.ClickException(f"database error: {reason}") from None
     except OSError as exc:
         raise click.ClickException(str(exc)) from None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Self
 from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
@@ -72,7 +72,7 @@ def clean_names(values: list[str]) -> list[str]:
     return list(seen.values())
 
 
-def aware(value: datetime | None, zone: ZoneInfo) -> datetime | None:
+def aware(value: datetime | None, zone: tzinfo) -> datetime | None:
     """``value`` with ``zone`` attached when the page gave no offset."""
     if value is None:
         return None

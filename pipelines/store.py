@@ -109,9 +109,7 @@ class StorePipeline:
                     updated_articles=self.counts[Outcome.UPDATED],
                     unchanged_articles=self.counts[Outcome.UNCHANGED],
                     dropped_items=int(stats.get("item_dropped_count", 0)),
-                    errors=sum(
-                        int(v) for k, v in stats.items() if k.startswith("kabar/errors/")
-                    ),
+                    errors=sum(int(v) for k, v in stats.items() if k.startswith("kabar/errors/")),
                     stats={k: v for k, v in stats.items() if isinstance(v, int | float | str)},
                 )
                 if own_run:

@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
-from scrapy.http import HtmlResponse, Request, Response, TextResponse
 from scrapy.exceptions import (
     CannotResolveHostError,
     DownloadConnectionRefusedError,
     DownloadTimeoutError,
 )
+from scrapy.http import HtmlResponse, Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import (
     ConnectionRefusedError,
@@ -60,15 +60,16 @@ def _class_name(site_name: str) -> str:
 
 def failure_kind(failure: Failure) -> str:
     """A short, stable name for why a request failed (a stats key and log word)."""
-    if failure.check(HttpError):
-        return f"http_{failure.value.response.status}"
-    if failure.check(DNSLookupError, CannotResolveHostError):
+    error = failure.value
+    if isinstance(error, HttpError):
+        return f"http_{error.response.status}"
+    if isinstance(error, DNSLookupError | CannotResolveHostError):
         return "dns"
-    if failure.check(TimeoutError, TCPTimedOutError, DownloadTimeoutError):
+    if isinstance(error, TimeoutError | TCPTimedOutError | DownloadTimeoutError):
         return "timeout"
-    if failure.check(ConnectionRefusedError, DownloadConnectionRefusedError):
+    if isinstance(error, ConnectionRefusedError | DownloadConnectionRefusedError):
         return "connection_refused"
-    return type(failure.value).__name__.lower()
+    return type(error).__name__.lower()
 
 
 class SiteSpider(scrapy.Spider):
