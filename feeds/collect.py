@@ -22,10 +22,16 @@ DEFAULT_FEED_SIZE = 50
 SUMMARY_CHARS = 280
 
 
-def slugify(name: str) -> str:
-    """A file-name-safe slug ("Hukum & Kriminal" -> "hukum-kriminal")."""
-    slug = re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")
-    return slug or "x"
+def slugify(name: str, taken: set[str] | None = None) -> str:
+    """A file-name-safe slug ("Hukum & Kriminal" -> "hukum-kriminal"), made unique
+    against ``taken`` (and added to it) so two names never share a feed file."""
+    slug = re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")[:80].strip("-") or "x"
+    if taken is not None:
+        base, n = slug, 2
+        while slug in taken:
+            slug, n = f"{base}-{n}", n + 1
+        taken.add(slug)
+    return slug
 
 
 def _summary(lead: str | None, body: str | None) -> str | None:
@@ -93,25 +99,27 @@ def collect_feeds(
     topics = session.scalars(
         select(models.Term).where(models.Term.kind == "topic").order_by(models.Term.name)
     ).all()
+    topic_slugs: set[str] = set()
     for term in topics:
         query = base.join(models.ArticleTerm).where(models.ArticleTerm.term_id == term.id)
         rows = session.scalars(_latest(query, limit)).all()
         yield (
             FeedInfo(
-                slug=f"topic-{slugify(term.name)}",
+                slug=f"topic-{slugify(term.name, topic_slugs)}",
                 title=f"kabar: {term.name}",
                 description=f"Berita terbaru bertopik {term.name}",
                 group="topic",
             ),
             [entry_for(r) for r in rows],
         )
+    site_slugs: set[str] = set()
     for site in session.scalars(select(models.Site).order_by(models.Site.name)).all():
         rows = session.scalars(_latest(base.where(models.Article.site_id == site.id), limit)).all()
         if not rows:
             continue
         yield (
             FeedInfo(
-                slug=f"site-{slugify(site.name)}",
+                slug=f"site-{slugify(site.name, site_slugs)}",
                 title=f"kabar: {site.name}",
                 description=f"Berita terbaru dari {site.url}",
                 language=site.language or "id",

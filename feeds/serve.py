@@ -14,13 +14,12 @@ from pathlib import Path
 
 from aiohttp import web
 
+from feeds.model import FORMATS, INDEX_FILENAME, MEDIA_TYPE, OPML_FILENAME, feed_filename
+
 CONTENT_TYPES = {
-    ".xml": "application/rss+xml",
-    ".atom": "application/atom+xml",
-    ".json": "application/feed+json",
-    ".opml": "text/x-opml",
-    ".html": "text/html",
-    ".css": "text/css",
+    **{Path(feed_filename("x", fmt)).suffix: MEDIA_TYPE[fmt] for fmt in FORMATS},
+    Path(OPML_FILENAME).suffix: "text/x-opml",
+    Path(INDEX_FILENAME).suffix: "text/html",
 }
 CACHE_CONTROL = "public, max-age=300"
 ROOT_KEY = web.AppKey("root", Path)
@@ -28,12 +27,13 @@ ROOT_KEY = web.AppKey("root", Path)
 
 def _resolve(root: Path, request_path: str) -> Path | None:
     """The file a URL path names, or None when it is missing or outside ``root``."""
-    relative = request_path.lstrip("/") or "index.html"
-    if "\x00" in relative:
+    relative = request_path.lstrip("/") or INDEX_FILENAME
+    # Dot files are kabar's own (manifest, temporary files), never published.
+    if "\x00" in relative or any(part.startswith(".") for part in relative.split("/")):
         return None
     candidate = (root / relative).resolve()
     if candidate.is_dir():
-        candidate = candidate / "index.html"
+        candidate = candidate / INDEX_FILENAME
     if not candidate.is_relative_to(root) or not candidate.is_file():
         return None
     return candidate

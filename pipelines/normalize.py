@@ -6,6 +6,7 @@ every text is put in one form here and nowhere else.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from datetime import UTC, datetime, timedelta, tzinfo
@@ -30,6 +31,7 @@ TRACKING_PARAMS = (
 )  # fmt: skip
 _AMP_SUFFIX = re.compile(r"/(?:amp|print)/?$")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_ENTITY = re.compile(r"&(?:[a-zA-Z]+|#\d+|#x[0-9a-fA-F]+);")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MAX_FUTURE = timedelta(days=1)
 """A publication date further ahead than this of the fetch is a page's bug, not news."""
@@ -94,6 +96,11 @@ class NormalizePipeline:
         zone = site.tz if site is not None else ZoneInfo("UTC")
         for name in ("title", "lead", "location", "language", "image_url"):
             setattr(item, name, clean_line(getattr(item, name)))
+        # Titles and leads are plain text; feeds and sites sometimes hand them escaped.
+        for name in ("title", "lead"):
+            value = getattr(item, name)
+            if value and _ENTITY.search(value):
+                setattr(item, name, html.unescape(value))
         item.body = clean_paragraphs(item.body)
         for name in ("authors", "tags", "categories", "topics"):
             setattr(item, name, clean_names(getattr(item, name)))

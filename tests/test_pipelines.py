@@ -57,7 +57,7 @@ def test_normalize_text_dates_and_canonical() -> None:
     crawler = make_crawler()
     item = NormalizePipeline.from_crawler(crawler).process_item(
         article(
-            title="  Cafe\u0301   di\n Banyuasin ",
+            title="  Cafe\u0301   di\n Banyuasin &amp; OKI ",
             body="Satu  \u00a0 dua\n\n\n tiga \x07",
             authors=["Deni", "deni", " "],
             published_at=datetime(2023, 7, 17, 9, 30),
@@ -65,7 +65,7 @@ def test_normalize_text_dates_and_canonical() -> None:
             categories=["Pemerintahan"],
         )
     )
-    assert item.title == "Café di Banyuasin"
+    assert item.title == "Café di Banyuasin & OKI"
     assert item.body == "Satu dua\ntiga"
     assert item.authors == ["Deni"]
     assert item.published_at is not None
