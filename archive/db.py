@@ -88,7 +88,7 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+def upgrade(engine: Engine, revision: str = "heads") -> None:
     """Apply pending migrations (idempotent; safe to call before every crawl)."""
     command.upgrade(alembic_config(engine), revision)
 

@@ -1,0 +1,162 @@
+"""Benchmark: kabar's ArticlePage against trafilatura alone, on the shared eval sets.
+
+Both extractors run on every page in the same process; predictions are written
+to a temporary directory and scored with the eval's own ``score.py``, then a
+side-by-side table is printed with the ratio of median time per page.
+
+    .venv/bin/python benchmarks/extraction.py --set all
+    .venv/bin/python benchmarks/extraction.py --set fundus --limit 50
+
+The eval pages stay outside the repository (default ``../shared/eval``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import importlib.util
+import json
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from trafilatura import bare_extraction  # noqa: E402
+
+from crawler.pages import ArticlePage, ExtractionError  # noqa: E402
+
+SETS = ("fundus", "readability", "slasherrb")
+COLUMNS = (
+    ("body F1", "body_f1"),
+    ("body P", "body_precision"),
+    ("body R", "body_recall"),
+    ("title", "title"),
+    ("pub (min)", "published"),
+    ("pub (day)", "published_day"),
+    ("authors F1", "authors_f1"),
+    ("tags F1", "tags_f1"),
+)
+Extractor = Callable[[str, str | None], dict[str, Any]]
+
+
+def kabar(html: str, url: str | None) -> dict[str, Any]:
+    """kabar's page object, all fields computed (as the crawler will)."""
+    try:
+        page = ArticlePage(url or "", html)
+    except ExtractionError:
+        return {}
+    fields = page.to_fields()
+    published = fields["published_at"]
+    return {
+        "title": fields["title"],
+        "authors": fields["authors"],
+        "published": published.isoformat() if published else None,
+        "body": fields["body"],
+        "tags": fields["tags"],
+    }
+
+
+def trafilatura_alone(html: str, url: str | None) -> dict[str, Any]:
+    """trafilatura as in baselines.md: ``bare_extraction(with_metadata=True)``."""
+    document = bare_extraction(html, url=url, with_metadata=True)
+    if document is None or isinstance(document, dict):
+        return {}
+    author = document.author
+    return {
+        "title": document.title,
+        "authors": [a.strip() for a in author.split(";")] if author else [],
+        "published": document.date,
+        "body": document.text,
+        "tags": document.tags or [],
+    }
+
+
+EXTRACTORS: dict[str, Extractor] = {"kabar": kabar, "trafilatura": trafilatura_alone}
+
+
+def load_scorer(eval_dir: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location("eval_score", eval_dir / "score.py")
+    if spec is None or spec.loader is None:
+        raise SystemExit(f"cannot load {eval_dir / 'score.py'}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def run_set(
+    eval_dir: Path, name: str, limit: int | None, out_dir: Path
+) -> dict[str, dict[str, Any]]:
+    """Extract every page of one set with every extractor; returns scores per extractor."""
+    truth_path = eval_dir / name / "truth.jsonl"
+    truth = [json.loads(line) for line in truth_path.read_text(encoding="utf-8").splitlines()]
+    truth = [t for t in truth if t][:limit] if limit else truth
+    timings: dict[str, list[float]] = {key: [] for key in EXTRACTORS}
+    rows: dict[str, list[dict[str, Any]]] = {key: [] for key in EXTRACTORS}
+    for record in truth:
+        raw = gzip.decompress((eval_dir / name / "pages" / f"{record['id']}.html.gz").read_bytes())
+        html = raw.decode("utf-8", errors="replace")
+        for key, extract in EXTRACTORS.items():
+            start = time.perf_counter()
+            prediction = extract(html, record.get("url"))
+            timings[key].append((time.perf_counter() - start) * 1000)
+            rows[key].append({"id": record["id"], **prediction})
+    scorer = load_scorer(eval_dir)
+    wanted = {t["id"]: t for t in truth}
+    results: dict[str, dict[str, Any]] = {}
+    for key, predictions in rows.items():
+        path = out_dir / f"{name}-{key}.jsonl"
+        with path.open("w", encoding="utf-8") as out:
+            for row in predictions:
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        scores = scorer.score(wanted, scorer.load(str(path)))
+        scores["ms"] = statistics.median(timings[key])
+        results[key] = scores
+    return results
+
+
+def _cell(value: Any) -> str:
+    return "" if value is None else f"{value:.3f}"
+
+
+def print_table(name: str, results: dict[str, dict[str, Any]]) -> None:
+    header = ["set", "extractor", *(label for label, _ in COLUMNS), "ms/page", "time ratio"]
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
+    base_ms = results["trafilatura"]["ms"]
+    for key, scores in results.items():
+        cells = [name, key, *(_cell(scores.get(field)) for _, field in COLUMNS)]
+        cells.append(f"{scores['ms']:.1f}")
+        cells.append(f"{scores['ms'] / base_ms:.2f}x" if key == "kabar" else "1.00x")
+        print("| " + " | ".join(cells) + " |")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark; see the module docstring for examples."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--set", choices=(*SETS, "all"), default="all")
+    parser.add_argument("--limit", type=int, default=None, help="first N pages of each set")
+    parser.add_argument("--eval-dir", type=Path, default=ROOT.parent / "shared" / "eval")
+    parser.add_argument("--keep", type=Path, default=None, help="write predictions here")
+    args = parser.parse_args(argv)
+    if not (args.eval_dir / "score.py").is_file():
+        print(f"error: no score.py in {args.eval_dir}", file=sys.stderr)
+        return 2
+    names = SETS if args.set == "all" else (args.set,)
+    with tempfile.TemporaryDirectory(prefix="kabar-bench-") as tmp:
+        out_dir = args.keep or Path(tmp)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for name in names:
+            print_table(name, run_set(args.eval_dir, name, args.limit, out_dir))
+            print()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,612 @@
+"""The generic article page object: every Article field from one fetched page.
+
+The page is decoded and parsed once; the tree is shared by the structured
+sources (JSON-LD, meta tags, microdata), the visible headline and byline, and
+trafilatura's body extraction. Each field combines its sources by strength
+(publisher's structured data first, visible page next, text heuristics last)
+and is computed lazily, so a caller that only needs ``is_article`` pays little.
+Site-specific page objects subclass this and override only what differs.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import datetime, tzinfo
+from functools import cached_property
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import lxml.etree
+import lxml.html
+from lxml.html import HtmlElement
+from trafilatura import bare_extraction
+from trafilatura.htmlprocessing import convert_to_html
+from trafilatura.xml import xmltotxt
+from w3lib.encoding import html_to_unicode
+
+from crawler.items import ARTICLE_FIELDS
+from crawler.pages import ExtractionError
+from crawler.pages.cleanup import Cleaned, clean_paragraphs, split_names
+from crawler.pages.dates import find_date, parse_date
+from crawler.pages.sanitize import sanitize_tree
+from crawler.pages.sources import ARTICLE_TYPES, LISTING_TYPES, Sources, as_list, read_sources
+
+__all__ = ["MAX_ELEMENTS", "MAX_HTML_CHARS", "ArticlePage", "parse_html"]
+
+logger = logging.getLogger(__name__)
+
+MAX_HTML_CHARS = 15_000_000
+"""Pages larger than this are refused: no news article is that big."""
+MAX_ELEMENTS = 60_000
+"""Trees with more elements are refused: the body extractor would take seconds on them."""
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+_DOCTYPE = re.compile(r"^\s*<!DOCTYPE[^>]*>", re.I)
+# trafilatura's own parser settings: its heuristics were tuned on trees parsed like this.
+_PARSER = lxml.html.HTMLParser(
+    collect_ids=False, default_doctype=False, remove_comments=True, remove_pis=True
+)
+_SPACE = re.compile(r"\s+")
+_WORDS = re.compile(r"\w+")
+_TITLE_SEPARATORS = re.compile(r"\s+(?:[|\-–—:·•»]|::)\s+")
+_LISTING_PATH = re.compile(
+    r"/(?:tag|tags|category|kategori|categories|author|penulis|topic|topik|label|search|"
+    r"cari|indeks|index|arsip|archive|page)(?:/|$)|[?&](?:s|q|search)=",
+    re.I,
+)
+_LISTING_BODY_CLASSES = frozenset(
+    {"archive", "category", "tag", "author", "search", "home", "blog", "paged", "search-results"}
+)
+_ARTICLE_BODY_CLASSES = frozenset({"single", "single-post", "single-format-standard"})
+_PUBLISHED_META = (
+    "article:published_time",
+    "og:article:published_time",
+    "og:published_time",
+    "datepublished",
+    "article.published",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "publish_date",
+    "published_time",
+    "parsely-pub-date",
+    "sailthru.date",
+    "dc.date.issued",
+    "dc.date",
+    "dcterms.created",
+    "dcterms.date",
+    "date",
+    "content_publish_date",
+    "article:published",
+)
+_MODIFIED_META = (
+    "article:modified_time",
+    "og:updated_time",
+    "datemodified",
+    "article.updated",
+    "dcterms.modified",
+    "last-modified",
+)
+_AUTHOR_META = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator")
+_BYLINE_XPATH = (
+    "//body//*[contains(@class, 'author-name') or contains(@class, 'byline__name')"
+    " or contains(@class, 'author__name') or @class='byline' or @class='author']"
+)
+_BAD_AUTHOR = re.compile(r"https?://|www\.|@|\d{3,}|^(?:admin|administrator|redaksi|staff)$", re.I)
+
+
+def _decode(html: str | bytes, encoding: str | None) -> str:
+    if isinstance(html, str):
+        return html
+    header = f"text/html; charset={encoding}" if encoding else None
+
+    def detect(data: bytes) -> str:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            return "cp1252"
+        return "utf-8"
+
+    try:
+        return html_to_unicode(header, html, auto_detect_fun=detect)[1]
+    except LookupError:  # an unknown declared charset
+        return html_to_unicode(None, html, auto_detect_fun=detect)[1]
+
+
+def parse_html(html: str | bytes, *, encoding: str | None = None) -> HtmlElement:
+    """Decode and parse a page; :class:`ExtractionError` when there is nothing to parse."""
+    if len(html) > MAX_HTML_CHARS:
+        raise ExtractionError(f"page too large ({len(html)} > {MAX_HTML_CHARS})")
+    text = _CONTROL.sub("", _XML_DECLARATION.sub("", _decode(html, encoding)))
+    text = _DOCTYPE.sub("", text, count=1)
+    if not text.strip():
+        raise ExtractionError("empty page")
+    try:
+        tree = lxml.html.document_fromstring(text, parser=_PARSER)
+    except (lxml.etree.ParserError, ValueError) as exc:
+        raise ExtractionError(f"not parseable as HTML: {exc}") from exc
+    if not isinstance(tree, HtmlElement):
+        raise ExtractionError("not an HTML document")
+    if sum(1 for _ in tree.iter()) > MAX_ELEMENTS:
+        raise ExtractionError(f"page has more than {MAX_ELEMENTS} elements")
+    return tree
+
+
+def _norm(text: str | None) -> str:
+    return _SPACE.sub(" ", text or "").strip()
+
+
+def _text(node: HtmlElement) -> str:
+    return _norm(node.text_content())
+
+
+def _unique(values: list[str]) -> list[str]:
+    seen: set[str] = set()
+    result: list[str] = []
+    for value in values:
+        key = value.casefold()
+        if value and key not in seen:
+            seen.add(key)
+            result.append(value)
+    return result
+
+
+def _names_of(value: Any) -> list[str]:
+    """Person names from a JSON-LD author value (string, Person, list of them)."""
+    names: list[str] = []
+    for item in as_list(value):
+        if isinstance(item, str):
+            names.extend(split_names(item))
+        elif isinstance(item, dict) and isinstance(item.get("name"), str):
+            names.extend(split_names(item["name"]))
+    return names
+
+
+def _strings(value: Any) -> list[str]:
+    result: list[str] = []
+    for item in as_list(value):
+        if isinstance(item, str):
+            result.append(item)
+        elif isinstance(item, dict):
+            for key in ("name", "url", "@id"):
+                if isinstance(item.get(key), str):
+                    result.append(item[key])
+                    break
+    return result
+
+
+class ArticlePage:
+    """Article fields of one page; every property is computed once, on first use.
+
+    Construction decodes and parses the page and raises :class:`ExtractionError`
+    if that is impossible; the properties themselves never raise.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        html: str | bytes,
+        *,
+        timezone: str = "Asia/Jakarta",
+        language: str | None = None,
+        fetched_at: datetime | None = None,
+        encoding: str | None = None,
+    ) -> None:
+        self.url = url
+        try:
+            self.tz: tzinfo = ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ExtractionError(f"{url}: unknown time zone {timezone!r}") from exc
+        self.site_language = language
+        self.fetched_at = fetched_at
+        try:
+            self.tree = parse_html(html, encoding=encoding)
+        except ExtractionError as exc:
+            raise ExtractionError(f"{url}: {exc}") from None
+        self.sources: Sources = read_sources(self.tree)
+
+    # --- body ---------------------------------------------------------------
+
+    @cached_property
+    def _extracted(self) -> lxml.etree._Element | None:
+        """trafilatura's main-content tree (its XML dialect), or None."""
+        try:
+            document = bare_extraction(
+                self.tree,
+                url=self.url,
+                with_metadata=False,
+                include_comments=False,
+                include_tables=True,
+                include_formatting=False,
+            )
+        except Exception as exc:  # a bug in the extractor must not lose the page
+            logger.warning("body extraction failed for %s: %r", self.url, exc)
+            return None
+        return None if document is None or isinstance(document, dict) else document.body
+
+    @cached_property
+    def _blocks(self) -> list[tuple[lxml.etree._Element, list[str]]]:
+        """Top-level content blocks with their text lines."""
+        body = self._extracted
+        if body is None:
+            return []
+        blocks = []
+        for child in body:
+            lines = [_norm(line) for line in xmltotxt(child, False).split("\n")]
+            blocks.append((child, [line for line in lines if line]))
+        return blocks
+
+    @cached_property
+    def _cleaned(self) -> Cleaned:
+        paragraphs = self._confirmed_by_article_body(
+            [line for _, lines in self._blocks for line in lines]
+        )
+        headlines = {h.casefold() for h in (*self._h1s, *self._meta_titles) if len(h) >= 15}
+        names = {n.casefold() for n in _names_of(self.sources.article.get("author"))}
+        names.update(n.casefold() for n in self._meta_authors())
+        return clean_paragraphs(paragraphs, headlines=headlines, names=names)
+
+    def _confirmed_by_article_body(self, paragraphs: list[str]) -> list[str]:
+        """Blank out lines absent from the publisher's own ``articleBody`` (boilerplate).
+
+        Only when ``articleBody`` covers most of the extracted text: a teaser-length
+        ``articleBody`` says nothing about the rest. Blanked lines keep their index.
+        """
+        reference = self.sources.article.get("articleBody")
+        if not isinstance(reference, str) or len(reference) < 500:
+            return paragraphs
+        words = set(_WORDS.findall(reference.casefold()))
+        line_words = [_WORDS.findall(line.casefold()) for line in paragraphs]
+        total = sum(len(w) for w in line_words)
+        covered = sum(sum(1 for w in ws if w in words) for ws in line_words)
+        if not total or covered / total < 0.6:
+            return paragraphs
+        return [
+            line if not ws or sum(1 for w in ws if w in words) / len(ws) >= 0.5 else ""
+            for line, ws in zip(paragraphs, line_words, strict=True)
+        ]
+
+    @cached_property
+    def body(self) -> str | None:
+        """Plain text, one paragraph per line."""
+        text = "\n".join(self._cleaned.paragraphs)
+        if text:
+            return text
+        fallback = self.sources.article.get("articleBody")
+        return _norm(fallback) if isinstance(fallback, str) and fallback.strip() else None
+
+    @cached_property
+    def body_html(self) -> str | None:
+        """Sanitized HTML of the kept blocks, links and images absolute."""
+        if not self._blocks:
+            return None
+        kept = set(self._cleaned.kept)
+        container = lxml.etree.Element("div")
+        index = 0
+        for element, lines in self._blocks:
+            span = range(index, index + len(lines))
+            index += len(lines)
+            if lines and any(i in kept for i in span):
+                container.append(element)
+        if not len(container):
+            return None
+        self._strip_dateline(container[0])
+        converted = convert_to_html(container)[0]
+        converted.tag = "div"
+        markup = lxml.etree.tostring(converted, encoding="unicode")
+        fragment = lxml.html.fragment_fromstring(markup)
+        return sanitize_tree(fragment, self.url) or None
+
+    def _strip_dateline(self, first: lxml.etree._Element) -> None:
+        """Remove the dateline prefix the text body lost from the first block too."""
+        cleaned = self._cleaned
+        if cleaned.location is None or not cleaned.kept or first.text is None:
+            return
+        original = [line for _, lines in self._blocks for line in lines][cleaned.kept[0]]
+        prefix = original[: len(original) - len(cleaned.paragraphs[0])]
+        text = first.text.lstrip()
+        if prefix and original.endswith(cleaned.paragraphs[0]) and _norm(text).startswith(prefix):
+            first.text = (
+                text[len(prefix) :] if text.startswith(prefix) else _norm(text)[len(prefix) :]
+            )
+
+    @cached_property
+    def lead(self) -> str | None:
+        """The standfirst: the publisher's description, else the first paragraph."""
+        description = self.sources.article.get("description")
+        if not isinstance(description, str):
+            description = self.sources.first_meta("og:description", "description")
+        if description and len(_norm(description)) >= 20:
+            return _norm(description)
+        return self._cleaned.paragraphs[0] if self._cleaned.paragraphs else None
+
+    @cached_property
+    def location(self) -> str | None:
+        """The dateline place, e.g. "Tanjung Lago"."""
+        return self._cleaned.location
+
+    # --- title --------------------------------------------------------------
+
+    def _site_names(self) -> list[str]:
+        names = [self.sources.first_meta("og:site_name", "application-name") or ""]
+        host = urlsplit(self.url).hostname or ""
+        names.append(host.removeprefix("www."))
+        names.append(host.removeprefix("www.").split(".")[0])
+        return [n.casefold() for n in names if n]
+
+    def _strip_site_name(self, title: str) -> str:
+        parts = _TITLE_SEPARATORS.split(title)
+        if len(parts) < 2:
+            return title
+        sites = self._site_names()
+        for candidate in (parts[-1], parts[0]):
+            folded = candidate.casefold().replace(" ", "")
+            if any(s.replace(" ", "") in folded or folded in s for s in sites):
+                kept = parts[:-1] if candidate is parts[-1] else parts[1:]
+                return " - ".join(kept) if len(kept) > 1 else kept[0]
+        return title
+
+    @cached_property
+    def _h1s(self) -> list[str]:
+        return [t for t in (_text(h) for h in self.tree.iterfind(".//body//h1")) if t][:5]
+
+    @cached_property
+    def _meta_titles(self) -> list[str]:
+        headline = self.sources.article.get("headline")
+        return [
+            _norm(m)
+            for m in (
+                headline if isinstance(headline, str) else None,
+                self.sources.first_meta("og:title"),
+                self.sources.first_meta("twitter:title"),
+                self._html_title,
+            )
+            if m
+        ]
+
+    @cached_property
+    def title(self) -> str | None:
+        """The visible headline, confirmed by metadata; else metadata without the site suffix."""
+        metas = self._meta_titles
+        folded = [m.casefold() for m in metas]
+        for h1 in self._h1s:
+            key = h1.casefold()
+            if len(key) >= 10 and any(key == m or key in m for m in folded):
+                return h1
+        for meta in metas:
+            stripped = self._strip_site_name(meta)
+            if stripped:
+                return stripped
+        return self._h1s[0] if self._h1s else None
+
+    @cached_property
+    def _html_title(self) -> str | None:
+        node = self.tree.find(".//title")
+        return _text(node) if node is not None else None
+
+    # --- people and labels --------------------------------------------------
+
+    @cached_property
+    def authors(self) -> list[str]:
+        """Structured authors, else meta/byline, else names credited in the text."""
+        for names in (
+            _names_of(self.sources.article.get("author")),
+            self._meta_authors(),
+            self._byline_authors(),
+            self._cleaned.credited,
+        ):
+            cleaned = _unique([n for n in (_norm(x) for x in names) if self._is_name(n)])
+            if cleaned:
+                return cleaned
+        return []
+
+    def _is_name(self, name: str) -> bool:
+        return bool(name) and len(name) <= 60 and not _BAD_AUTHOR.search(name)
+
+    def _meta_authors(self) -> list[str]:
+        names: list[str] = []
+        for key in _AUTHOR_META:
+            for value in self.sources.meta.get(key, ()):
+                if not _BAD_AUTHOR.search(value):  # article:author is often a profile URL
+                    names.extend(split_names(value))
+            if names:
+                break
+        return names
+
+    def _byline_authors(self) -> list[str]:
+        names: list[str] = []
+        for node in self.sources.microdata.get("author", [])[:3]:
+            inner = node.find(".//*[@itemprop='name']")
+            value = (inner if inner is not None else node).get("content")
+            names.extend(split_names(value or _text(inner if inner is not None else node)))
+        if not names:
+            for node in self.tree.xpath("//body//a[@rel='author']")[:3]:
+                names.extend(split_names(_text(node)))
+        if not names:
+            for node in self.tree.xpath(_BYLINE_XPATH)[:2]:
+                text = _text(node)
+                if 2 < len(text) <= 60:
+                    names.extend(split_names(text))
+        return names
+
+    @cached_property
+    def tags(self) -> list[str]:
+        """Keywords: structured data, ``article:tag``, ``rel=tag`` links, then meta keywords."""
+        keywords = self.sources.article.get("keywords")
+        candidates: list[str] = []
+        for item in _strings(keywords):
+            candidates.extend(item.split(",") if "," in item else [item])
+        if not candidates:
+            candidates = list(self.sources.meta.get("article:tag", []))
+        if not candidates:
+            candidates = [_text(a) for a in self.tree.xpath("//body//a[contains(@rel, 'tag')]")]
+        if not candidates:
+            keywords = self.sources.first_meta("news_keywords", "keywords")
+            candidates = keywords.split(",") if keywords else []
+        return _unique([_norm(c) for c in candidates if _norm(c) and len(_norm(c)) <= 80])
+
+    @cached_property
+    def categories(self) -> list[str]:
+        """Sections: ``articleSection``, ``article:section``, WordPress category links."""
+        found = _strings(self.sources.article.get("articleSection"))
+        if not found:
+            found = list(self.sources.meta.get("article:section", []))
+        if not found:
+            found = [_text(a) for a in self.tree.xpath("//body//a[@rel='category tag']")]
+        return _unique([_norm(c) for c in found if _norm(c)])
+
+    # --- dates --------------------------------------------------------------
+
+    def _date(self, value: Any) -> datetime | None:
+        return (
+            parse_date(value, tz=self.tz, now=self.fetched_at) if isinstance(value, str) else None
+        )
+
+    def _microdata_date(self, prop: str) -> datetime | None:
+        for node in self.sources.microdata.get(prop, [])[:2]:
+            found = self._date(node.get("content") or node.get("datetime") or _text(node))
+            if found:
+                return found
+        return None
+
+    def _visible_date(self) -> datetime | None:
+        for node in self.tree.xpath("//body//time[@datetime]")[:3]:
+            found = self._date(node.get("datetime"))
+            if found:
+                return found
+        for node in self.tree.xpath(
+            "//body//*[contains(@class, 'date') or contains(@class, 'time')"
+            " or contains(@class, 'posted-on') or contains(@class, 'meta')][not(self::body)]"
+        )[:8]:
+            text = _text(node)
+            if len(text) <= 200:
+                found = find_date(text, tz=self.tz, now=self.fetched_at)
+                if found:
+                    return found
+        return None
+
+    def _text_date(self) -> datetime | None:
+        for paragraph in self._cleaned.paragraphs[:3]:
+            found = find_date(paragraph, tz=self.tz, relative=False)
+            if found:
+                return found
+        return None
+
+    @cached_property
+    def published_at(self) -> datetime | None:
+        """First publication: structured data, meta, microdata, visible date, body text."""
+        article = self.sources.article
+        for value in (article.get("datePublished"), article.get("dateCreated")):
+            found = self._date(value)
+            if found:
+                return found
+        for key in _PUBLISHED_META:
+            found = self._date(self.sources.first_meta(key))
+            if found:
+                return found
+        return self._microdata_date("datePublished") or self._visible_date() or self._text_date()
+
+    @cached_property
+    def modified_at(self) -> datetime | None:
+        found = self._date(self.sources.article.get("dateModified"))
+        if found:
+            return found
+        for key in _MODIFIED_META:
+            found = self._date(self.sources.first_meta(key))
+            if found:
+                return found
+        return self._microdata_date("dateModified")
+
+    # --- the rest -----------------------------------------------------------
+
+    @cached_property
+    def image_url(self) -> str | None:
+        candidates = [
+            self.sources.first_meta("og:image", "og:image:url", "twitter:image"),
+            *_strings(self.sources.article.get("image")),
+        ]
+        for candidate in candidates:
+            if candidate and not candidate.startswith("data:"):
+                return urljoin(self.url, candidate.strip())
+        return None
+
+    @cached_property
+    def language(self) -> str | None:
+        """The page's declared language (primary subtag), else the site's."""
+        declared = (
+            self.tree.get("lang")
+            or self.sources.article.get("inLanguage")
+            or self.sources.first_meta("og:locale", "content-language", "language")
+        )
+        if isinstance(declared, str) and declared.strip():
+            return re.split(r"[-_]", declared.strip())[0].lower() or self.site_language
+        return self.site_language
+
+    @cached_property
+    def is_article(self) -> bool:
+        """Whether this is one article (not a listing, category, tag, author or search page)."""
+        return self._article_score() >= 3
+
+    def _article_score(self) -> int:
+        score = 0
+        types = self.sources.types()
+        articles = [o for o in self.sources.objects if ARTICLE_TYPES & set(_types(o))]
+        if len(articles) == 1 or (articles and self.sources.article.get("articleBody")):
+            score += 3
+        elif len(articles) > 3:
+            score -= 2
+        if types & (LISTING_TYPES - {"website"}) and not articles:
+            score -= 2
+        og_type = (self.sources.first_meta("og:type") or "").lower()
+        score += 2 if og_type == "article" else -1 if og_type == "website" else 0
+        body = self.tree.find("body")
+        body_classes = set((body.get("class") or "").split()) if body is not None else set()
+        if body_classes & _LISTING_BODY_CLASSES:
+            score -= 3
+        if body_classes & _ARTICLE_BODY_CLASSES or any(
+            c.startswith("postid-") for c in body_classes
+        ):
+            score += 2
+        if _LISTING_PATH.search(urlsplit(self.url).path + "?" + urlsplit(self.url).query):
+            score -= 2
+        score += self._content_score()
+        return score
+
+    def _content_score(self) -> int:
+        body = self.body or ""
+        score = 1 if self.title and self._h1s else 0
+        score += 1 if self.published_at else 0
+        long_paragraphs = sum(1 for p in body.split("\n") if len(p) >= 80)
+        if len(body) >= 600 and long_paragraphs >= 2:
+            score += 2
+        elif len(body) < 200:
+            score -= 2
+        return score
+
+    def to_fields(self) -> dict[str, Any]:
+        """The extracted fields, keyed like :class:`crawler.items.Article`."""
+        fields: dict[str, Any] = {
+            "url": self.url,
+            "title": self.title,
+            "authors": self.authors,
+            "published_at": self.published_at,
+            "modified_at": self.modified_at,
+            "body": self.body,
+            "body_html": self.body_html,
+            "lead": self.lead,
+            "image_url": self.image_url,
+            "tags": self.tags,
+            "categories": self.categories,
+            "language": self.language,
+            "location": self.location,
+            "fetched_at": self.fetched_at,
+        }
+        assert set(fields) <= set(ARTICLE_FIELDS)
+        return fields
+
+
+def _types(obj: dict[str, Any]) -> list[str]:
+    return [str(t).rsplit("/", 1)[-1].lower() for t in as_list(obj.get("@type"))]

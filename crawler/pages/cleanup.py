@@ -1,0 +1,227 @@
+"""kabar's cleanup of extracted article paragraphs.
+
+Generic extractors keep what regional WordPress sites put around the story:
+"Baca juga:" teasers, share buttons, the comment form ("Tinggalkan Balasan"),
+reporter credits such as "(Deni)." or "Penulis: …", and the dateline prefix
+"TANJUNG LAGO, MERAHPUTIHNEWS.CO ID –". This module decides, paragraph by
+paragraph, what to keep; it reports the credited names (authors of last
+resort) and the dateline place (``location``) instead of throwing them away.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from dataclasses import dataclass, field
+
+from crawler.pages.dates import find_date
+
+__all__ = ["Cleaned", "clean_paragraphs", "split_dateline", "split_names"]
+
+# A paragraph starting like this is a teaser for another article.
+_TEASER = re.compile(
+    r"^\s*[\[(]?\s*(?:baca\s+(?:juga|pula|selengkapnya|berita)|lihat\s+juga|simak\s+juga|"
+    r"artikel\s+terkait|berita\s+terkait|read\s+(?:also|more)|see\s+also|related\s*:|"
+    r"les\s+også|lesen\s+sie\s+(?:auch|mehr)|mehr\s+zum\s+thema|lire\s+aussi|"
+    r"leia\s+(?:também|mais)|lee\s+también|leggi\s+anche)\b\s*[:\-–]?",
+    re.I,
+)
+# Boilerplate lines dropped wherever they appear (share bars, comment prompts).
+_NOISE = re.compile(
+    r"^\s*(?:bagikan(?:\s+ini)?|share(?:\s+this)?(?:\s*:)?|suka\s+ini|like\s+this|"
+    r"klik\s+untuk\s+(?:berbagi|membagikan)\S*.*|click\s+to\s+share.*|"
+    r"(?:\d+\s+)?min(?:ute)?s?\s+read|loading\.*|advertisement|scroll\s+to\s+continue.*|"
+    r"iklan|sponsored|rekomendasi\s+untuk\s+anda|follow\s+us.*|ikuti\s+kami.*|"
+    r"dapatkan\s+update\s+berita.*|simak\s+berita\s+dan\s+artikel\s+lainnya\s+di\s+google\s+news.*|"
+    r"(?:©|\(c\)|copyright\b).{0,120}|all\s+rights\s+reserved.*|"
+    r"-?\s*(?:rate\s+artikel\s+ini|(?:dis)?like\s*\(\d+\)|credits\s*\(\d+\)))"
+    r"\s*[:.]?\s*$",
+    re.I,
+)
+# The comment form: everything from here on belongs to it.
+_COMMENT_FORM = re.compile(
+    r"^\s*(?:tinggalkan\s+(?:balasan|komentar)|leave\s+a\s+(?:reply|comment)|"
+    r"alamat\s+email\s+anda\s+tidak\s+akan\s+dipublikasikan|"
+    r"your\s+email\s+address\s+will\s+not\s+be\s+published|"
+    r"ruas\s+yang\s+wajib\s+ditandai|required\s+fields\s+are\s+marked|"
+    r"\d+\s+(?:komentar|comments?)\s*$|komentar\s*$|comments?\s*$)",
+    re.I,
+)
+_CREDIT_LABEL = re.compile(
+    r"^\s*(?P<label>penulis|reporter|pewarta|wartawan|kontributor|editor|redaktur|"
+    r"penyunting|sumber|foto|fotografer|writer|written\s+by|reporting\s+by|edited\s+by)"
+    r"\s*[:：]\s*(?P<names>.{1,80})$",
+    re.I,
+)
+_AUTHOR_LABELS = frozenset(
+    {"penulis", "reporter", "pewarta", "wartawan", "kontributor", "writer", "written by"}
+)
+# "(Deni)", "(Deni).", "(Deni/Rul)", "(ant)", "[red]"
+_CREDIT_PAREN = re.compile(r"^\s*[(\[](?P<names>[^()\[\]\d]{2,40})[)\]]\s*\.?\s*$")
+_TRAILING_PAREN = re.compile(r"\s+[(\[](?P<names>[^()\[\]\d]{2,40})[)\]]\s*\.?\s*$")
+_BYLINE = re.compile(r"^\s*(?:oleh|by|von|par|por|di)\s*:?\s*(?P<names>.{0,60})$", re.I)
+_WORD = re.compile(r"\w+")
+_LEADING_WINDOW = 8
+"""How many opening paragraphs may be page furniture (headline, date, byline)."""
+_NAME = re.compile(r"^[A-Z][\w'.\-]*(?:\s+[A-Z][\w'.\-]*){0,3}$")
+
+# "TANJUNG LAGO, MERAHPUTIHNEWS.CO ID –", "JAKARTA, KOMPAS.com -", "Jakarta (ANTARA) -",
+# "Yogyakarta -": a place, optionally the outlet, then a dash.
+_PLACE = r"(?P<place>[A-Z][A-Za-z'.]*(?:\s+[A-Z][A-Za-z'.]*){0,3})"
+_DATELINES: tuple[re.Pattern[str], ...] = (
+    re.compile(r"^\s*" + _PLACE + r"\s*,\s*(?P<outlet>[^\s,–—-][^,–—]{0,40}?)\s*[–—-]{1,2}\s+"),
+    re.compile(r"^\s*" + _PLACE + r"\s*\((?P<outlet>[^()]{1,40})\)\s*[–—-]{1,2}\s+"),
+    re.compile(r"^\s*" + _PLACE + r"\s+[–—-]{1,2}\s+(?=\S)"),
+)
+_OUTLET = re.compile(r"(?:\.(?:com|co|id|net|org|news)\b|\b(?:co\s+id|news|pos|times)\b)", re.I)
+
+
+@dataclass
+class Cleaned:
+    """The outcome of cleaning: what to keep and what was learned on the way."""
+
+    paragraphs: list[str]
+    kept: list[int]
+    """Indices (into the input) of the kept paragraphs, in order."""
+    credited: list[str] = field(default_factory=list)
+    """Names from reporter credits, e.g. ["Deni"]."""
+    location: str | None = None
+    """The dateline place, title-cased."""
+
+
+def split_names(text: str) -> list[str]:
+    """ "Deni/Rul", "A, B dan C", "By A and B" -> a list of names."""
+    text = re.sub(r"^\s*(?:by|oleh|penulis|reporter|von)\s*[:]?\s+", "", text.strip(), flags=re.I)
+    parts = re.split(r"\s*(?:/|,|;|&|\|)\s*|\s+(?:and|dan|und|en|et|y|og|och)\s+", text)
+    # "Elena Oberholzer (obe)": the desk initials are not part of the name.
+    parts = [re.sub(r"\s*\([^()]{1,6}\)\s*$", "", p) for p in parts]
+    return [p.strip(" .") for p in parts if p.strip(" .")]
+
+
+def split_dateline(paragraph: str) -> tuple[str | None, str]:
+    """(place, rest) when ``paragraph`` opens with a dateline, else (None, paragraph)."""
+    for index, pattern in enumerate(_DATELINES):
+        match = pattern.match(paragraph)
+        if match is None:
+            continue
+        place = match["place"]
+        rest = paragraph[match.end() :]
+        if len(rest) < 20:
+            continue
+        # A bare "Place -" is only a dateline when the place is written in capitals
+        # or is a single word; "Update - Something" must not become a location.
+        if index == 2 and not (place.isupper() or " " not in place):
+            continue
+        if index == 0 and not (place.isupper() or _OUTLET.search(match["outlet"])):
+            continue
+        return _title(place), rest
+    return None, paragraph
+
+
+def _title(place: str) -> str:
+    return " ".join(w.capitalize() if w.isupper() else w for w in place.split())
+
+
+def _credit(paragraph: str) -> tuple[bool, list[str]] | None:
+    """(is_author_credit, names) when the paragraph is only a credit line."""
+    # A credit laid out as a table row: "| Penulis | : Anju Christian |"
+    paragraph = re.sub(r"\s*\|\s*(?=:)|^\s*\|\s*|\s*\|\s*$", "", paragraph)
+    label = _CREDIT_LABEL.match(paragraph)
+    if label is not None:
+        names = split_names(label["names"])
+        return label["label"].lower() in _AUTHOR_LABELS, names
+    paren = _CREDIT_PAREN.match(paragraph)
+    if paren is not None:
+        return True, split_names(paren["names"])
+    return None
+
+
+def _as_authors(names: list[str]) -> list[str]:
+    # "(ant)" or "(red)" are agency / desk codes, not people.
+    return [n for n in names if _NAME.match(n) and len(n) > 2]
+
+
+def _drop_tail_credits(paragraphs: list[str], kept: list[int], credited: list[str]) -> None:
+    while kept:
+        last = paragraphs[kept[-1]]
+        found = _credit(last)
+        if found is None:
+            break
+        is_author, names = found
+        if is_author:
+            credited[:0] = _as_authors(names)
+        kept.pop()
+
+
+def _strip_trailing_paren(text: str, credited: list[str]) -> str:
+    match = _TRAILING_PAREN.search(text)
+    if match is None or not re.search(r"[.!?\"”]\s*$", text[: match.start()]):
+        return text
+    names = _as_authors(split_names(match["names"]))
+    if names or match["names"].islower():
+        credited[:0] = names
+        return text[: match.start()].rstrip()
+    return text
+
+
+def _is_date_line(text: str) -> bool:
+    """A short line that is mostly a date ("Selasa 16 Jun 2015, 14:05 WIB")."""
+    if len(text) > 80 or find_date(text, relative=False) is None:
+        return False
+    rest = re.sub(
+        r"\d+|\b(?:wib|wita|wit|pukul|updated?|diperbarui|published|stand)\b", " ", text, flags=re.I
+    )
+    return len(_WORD.findall(rest)) <= 4
+
+
+def _is_furniture(text: str, headlines: Collection[str], names: Collection[str]) -> bool:
+    """Headline, date or byline lines that extractors pick up above the story."""
+    folded = text.casefold().strip(" .:")
+    if folded in headlines or folded in names or _is_date_line(text):
+        return True
+    byline = _BYLINE.match(text)
+    return byline is not None and (
+        not byline["names"].strip(" :") or byline["names"].strip(" :").casefold() in names
+    )
+
+
+def clean_paragraphs(
+    paragraphs: list[str],
+    *,
+    strip_dateline: bool = True,
+    headlines: Collection[str] = (),
+    names: Collection[str] = (),
+) -> Cleaned:
+    """Drop teasers, boilerplate, the comment form and trailing credits; split the dateline.
+
+    Among the opening paragraphs, a repeated headline (``headlines``, case-folded),
+    a bare date, a byline or an author's name alone (``names``) is dropped too.
+    """
+    kept: list[int] = []
+    for index, text in enumerate(paragraphs):
+        if _COMMENT_FORM.match(text) and kept:
+            break
+        if not text.strip() or _TEASER.match(text) or _NOISE.match(text):
+            continue
+        if index < _LEADING_WINDOW and _is_furniture(text, headlines, names):
+            continue
+        kept.append(index)
+    credited: list[str] = []
+    _drop_tail_credits(paragraphs, kept, credited)
+    out = [paragraphs[i] for i in kept]
+    if out:
+        out[-1] = _strip_trailing_paren(out[-1], credited)
+    location = None
+    if strip_dateline and out:
+        location, out[0] = split_dateline(out[0])
+    return Cleaned(paragraphs=out, kept=kept, credited=_unique(credited), location=location)
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen: set[str] = set()
+    result = []
+    for name in names:
+        if name.casefold() not in seen:
+            seen.add(name.casefold())
+            result.append(name)
+    return result
