@@ -52,6 +52,9 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 STATS_PREFIX = "kabar"
+KIND_META = "kabar_kind"
+"""Request meta key naming what a request fetches: home, feed, listing or article
+(downloader middlewares such as the evidence recorder act on it)."""
 
 
 def _class_name(site_name: str) -> str:
@@ -119,12 +122,23 @@ class SiteSpider(scrapy.Spider):
     # -- requests --------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Request]:
-        yield Request(self.site.url, callback=self.parse_homepage, errback=self.on_home_error)
+        yield Request(
+            self.site.url,
+            callback=self.parse_homepage,
+            errback=self.on_home_error,
+            meta={KIND_META: "home"},
+        )
         for url in self.site.feeds:
             yield self._feed_request(url)
 
     def _feed_request(self, url: str) -> Request:
-        return Request(url, callback=self.parse_feed, errback=self.on_error, priority=20)
+        return Request(
+            url,
+            callback=self.parse_feed,
+            errback=self.on_error,
+            priority=20,
+            meta={KIND_META: "feed"},
+        )
 
     def _article_request(self, url: str, hint: FeedItem | None = None) -> Request | None:
         if self.article_requests >= self.site.max_articles:
@@ -137,6 +151,7 @@ class SiteSpider(scrapy.Spider):
             errback=self.on_error,
             cb_kwargs={"hint": hint},
             priority=10,
+            meta={KIND_META: "article"},
         )
 
     def _links(self, response: HtmlResponse) -> Iterator[Request]:
@@ -150,7 +165,12 @@ class SiteSpider(scrapy.Spider):
                     yield request
             elif kind is UrlKind.LISTING and self.listing_requests < self._max_listing_pages():
                 self.listing_requests += 1
-                yield Request(url, callback=self.parse_listing, errback=self.on_error)
+                yield Request(
+                    url,
+                    callback=self.parse_listing,
+                    errback=self.on_error,
+                    meta={KIND_META: "listing"},
+                )
 
     # -- callbacks ---------------------------------------------------------------
 
