@@ -31,8 +31,8 @@ from twisted.internet.error import (
 
 from crawler.discovery import (
     COMMON_FEED_PATHS,
+    Candidate,
     FeedError,
-    FeedItem,
     UrlKind,
     classify_url,
     feed_links,
@@ -140,7 +140,7 @@ class SiteSpider(scrapy.Spider):
             meta={KIND_META: "feed"},
         )
 
-    def _article_request(self, url: str, hint: FeedItem | None = None) -> Request | None:
+    def _article_request(self, url: str, hint: Candidate | None = None) -> Request | None:
         if self.article_requests >= self.site.max_articles:
             self._inc("skipped/budget")
             return None
@@ -204,7 +204,7 @@ class SiteSpider(scrapy.Spider):
                 if request is not None:
                     yield request
 
-    def parse_article(self, response: Response, hint: FeedItem | None = None) -> Iterator[Article]:
+    def parse_article(self, response: Response, hint: Candidate | None = None) -> Iterator[Article]:
         if not isinstance(response, TextResponse) or not _looks_like_html(response):
             self._inc("skipped/not_html")
             logger.info("%s: skipped, not HTML: %s", self.name, response.url)
@@ -228,7 +228,7 @@ class SiteSpider(scrapy.Spider):
             return
         article = Article(url=response.url, site=self.name, **fields)
         if hint is not None:
-            _fill_from_feed(article, hint)
+            _fill_from_hint(article, hint)
         self._inc("articles/extracted")
         yield article
 
@@ -240,13 +240,20 @@ def _looks_like_html(response: TextResponse) -> bool:
     return "html" in content_type
 
 
-def _fill_from_feed(article: Article, hint: FeedItem) -> None:
-    """Feeds carry exact instants and categories that some pages lack."""
-    if article.published_at is None:
+def _fill_from_hint(article: Article, hint: Candidate) -> None:
+    """Listings (an API, a feed, a sitemap) carry exact instants, terms and credits that
+    some pages lack; the page wins where it has a value."""
+    if hint.published_at is not None and (
+        article.published_at is None or hint.strategy == "wp_rest"
+    ):
+        # The REST API's date_gmt is the exact instant; a page may give only the day.
         article.published_at = hint.published_at
-    if article.modified_at is None and hint.modified_at is not None:
+    if hint.modified_at is not None and (article.modified_at is None or hint.strategy == "wp_rest"):
         article.modified_at = hint.modified_at
-    if not article.categories and hint.categories:
-        article.categories = list(hint.categories)
     if not article.title and hint.title:
         article.title = hint.title
+    for name in ("categories", "tags", "authors"):
+        if not getattr(article, name) and getattr(hint, name):
+            setattr(article, name, list(getattr(hint, name)))
+    if not article.image_url and hint.image_url:
+        article.image_url = hint.image_url

@@ -1,0 +1,85 @@
+"""What a URL points to, judged from its shape; link extraction from pages.
+
+Shared by every discovery strategy, so a listing or tag page is never taken for an
+article whichever way it was found.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from urllib.parse import urljoin, urlsplit
+
+from parsel import Selector
+
+
+class UrlKind(enum.Enum):
+    ARTICLE = "article"
+    LISTING = "listing"
+    OTHER = "other"
+
+
+_NON_ARTICLE_SEGMENTS = frozenset(
+    {
+        "tag", "tags", "author", "penulis", "search", "cari", "feed", "rss", "wp-admin",
+        "wp-content", "wp-includes", "wp-json", "wp-login.php", "comments", "amp", "login",
+        "register", "privacy-policy", "kebijakan-privasi", "redaksi", "kontak", "contact",
+        "about", "tentang-kami", "pedoman-media-siber", "disclaimer", "iklan",
+    }
+)  # fmt: skip
+_LISTING_SEGMENTS = frozenset(
+    {"category", "kategori", "kanal", "rubrik", "topik", "indeks", "index"}
+)
+_STATIC_SUFFIX = re.compile(
+    r"\.(?:jpe?g|png|gif|webp|svg|ico|css|js|pdf|zip|rar|mp[34]|mov|avi|docx?|xlsx?|pptx?|xml|json|txt)$",
+    re.IGNORECASE,
+)
+_DATE_PATH = re.compile(r"/(?:19|20)\d\d/(?:0?[1-9]|1[0-2])(?:/(?:0?[1-9]|[12]\d|3[01]))?/[^/]+")
+_ID_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+){2,}[-/]?\d*(?:\.html?)?/?$")
+_NUMERIC_ID = re.compile(r"/(?:read|berita|news|artikel|post)/\d{3,}")
+_PAGINATION = re.compile(r"/page/\d+/?$|[?&](?:page|paged)=\d+")
+
+
+def classify_url(url: str, *, article_pattern: str | None = None) -> UrlKind:
+    """Guess from its shape alone what a same-site URL points to.
+
+    Regional WordPress sites put articles at ``/YYYY/MM/DD/slug/`` or ``/slug/``
+    with a long hyphenated slug; listings live under ``/category/`` and friends.
+    ``article_pattern`` (a site override) decides alone when given.
+    """
+    parts = urlsplit(url)
+    path = parts.path or "/"
+    if article_pattern is not None and re.search(article_pattern, url):
+        return UrlKind.ARTICLE
+    if _STATIC_SUFFIX.search(path):
+        return UrlKind.OTHER
+    segments = [s for s in path.lower().split("/") if s]
+    if any(s in _NON_ARTICLE_SEGMENTS for s in segments) or "s=" in parts.query.split("&")[0]:
+        return UrlKind.OTHER
+    if not segments or _PAGINATION.search(path + ("?" + parts.query if parts.query else "")):
+        return UrlKind.LISTING
+    if segments[0] in _LISTING_SEGMENTS:
+        return UrlKind.LISTING
+    if article_pattern is not None:
+        return UrlKind.OTHER
+    if _DATE_PATH.search(path) or _NUMERIC_ID.search(path):
+        return UrlKind.ARTICLE
+    if _ID_SLUG.search(segments[-1]) and segments[-1].count("-") >= 3:
+        return UrlKind.ARTICLE
+    return UrlKind.OTHER
+
+
+def same_site(url: str, netloc: str) -> bool:
+    """Whether ``url`` is on the site whose host[:port] is ``netloc`` (``www.`` ignored)."""
+    host = urlsplit(url).netloc.lower()
+    return host.removeprefix("www.") == netloc.lower().removeprefix("www.")
+
+
+def page_links(html: Selector, base_url: str) -> list[str]:
+    """Absolute http(s) links of a page, fragment removed, de-duplicated in order."""
+    seen: dict[str, None] = {}
+    for href in html.xpath("//a/@href").getall():
+        url = urljoin(base_url, href.strip()).split("#", 1)[0]
+        if url.startswith(("http://", "https://")):
+            seen.setdefault(url, None)
+    return list(seen)
