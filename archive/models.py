@@ -178,3 +178,33 @@ class CrawlRunSite(Base):
     dropped_items: Mapped[int] = mapped_column(Integer, default=0)
     errors: Mapped[int] = mapped_column(Integer, default=0)
     stats: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class SiteDiscovery(Base):
+    """What discovery learned of a site, so later runs go straight to what works."""
+
+    __tablename__ = "site_discovery"
+
+    site_id: Mapped[int] = mapped_column(
+        ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True
+    )
+    strategy: Mapped[str | None] = mapped_column(String(16))
+    """wp_rest, feed, sitemap or listing: the strategy that listed the site last time."""
+    api_root: Mapped[str | None] = mapped_column(Text)
+    feeds: Mapped[list[str]] = mapped_column(JSON, default=list)
+    sitemaps: Mapped[list[str]] = mapped_column(JSON, default=list)
+    last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """Start of the last run that listed the site completely (incremental runs list
+    only what changed after it)."""
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class HttpValidator(Base):
+    """ETag / Last-Modified of a listing URL (feed, sitemap, API page) for conditional GETs."""
+
+    __tablename__ = "http_validators"
+
+    url: Mapped[str] = mapped_column(Text, primary_key=True)
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,17 +1,15 @@
-"""What every kabar pipeline shares: access to the site being crawled, counted drops."""
+"""What every kabar pipeline shares: the site being crawled, the archive, counted drops."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, NoReturn
-from weakref import WeakKeyDictionary
 
 from scrapy.exceptions import DropItem
 
-from archive.db import make_engine, make_sessionmaker, upgrade
+from crawler.archive_access import archive_sessions
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
-    from sqlalchemy.orm import Session, sessionmaker
 
     from crawler.sites import SiteConfig
 
@@ -32,15 +30,4 @@ def drop(crawler: Crawler, reason: str, detail: str) -> NoReturn:
     raise DropItem(f"{reason}: {detail}")
 
 
-_archives: WeakKeyDictionary[Crawler, sessionmaker[Session]] = WeakKeyDictionary()
-
-
-def archive_sessions(crawler: Crawler) -> sessionmaker[Session]:
-    """The archive's session factory for this crawl, shared by the pipelines that
-    need it; the first call applies pending migrations (a crawl upgrades itself)."""
-    factory = _archives.get(crawler)
-    if factory is None:
-        engine = make_engine(crawler.settings.get("KABAR_DB_URL"))
-        upgrade(engine)
-        factory = _archives[crawler] = make_sessionmaker(engine)
-    return factory
+__all__ = ["archive_sessions", "count", "crawled_site", "drop"]

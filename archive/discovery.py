@@ -1,0 +1,99 @@
+"""The archive side of incremental crawling: what discovery learned per site, the
+articles already stored, and HTTP validators for conditional requests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, select, type_coerce
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from archive import models
+from archive.models import utcnow
+
+
+@dataclass
+class SiteState:
+    strategy: str | None = None
+    api_root: str | None = None
+    feeds: list[str] = field(default_factory=list)
+    sitemaps: list[str] = field(default_factory=list)
+    last_success_at: datetime | None = None
+
+
+def load_site_state(session: Session, site_name: str) -> SiteState:
+    """The remembered discovery state (empty for a site never crawled)."""
+    row = session.scalar(
+        select(models.SiteDiscovery).join(models.Site).where(models.Site.name == site_name)
+    )
+    if row is None:
+        return SiteState()
+    return SiteState(
+        strategy=row.strategy,
+        api_root=row.api_root,
+        feeds=list(row.feeds or []),
+        sitemaps=list(row.sitemaps or []),
+        last_success_at=row.last_success_at,
+    )
+
+
+def save_site_state(session: Session, site_id: int, state: SiteState) -> None:
+    row = session.get(models.SiteDiscovery, site_id)
+    if row is None:
+        row = models.SiteDiscovery(site_id=site_id)
+        session.add(row)
+    row.strategy = state.strategy
+    row.api_root = state.api_root
+    row.feeds = list(state.feeds)
+    row.sitemaps = list(state.sitemaps)
+    row.last_success_at = state.last_success_at
+    row.updated_at = utcnow()
+    session.flush()
+
+
+def known_articles(session: Session, site_name: str) -> dict[str, datetime]:
+    """Canonical URL -> the instant of the stored version (modified, else published,
+    else fetched) for every article of the site."""
+    version = type_coerce(
+        func.coalesce(
+            models.Article.modified_at, models.Article.published_at, models.Article.fetched_at
+        ),
+        models.UTCDateTime(),
+    )
+    rows = session.execute(
+        select(models.Article.canonical_url, models.Article.url, version)
+        .join(models.Site)
+        .where(models.Site.name == site_name)
+    ).all()
+    known: dict[str, datetime] = {}
+    for canonical, url, when in rows:
+        moment = when or utcnow()
+        known[canonical] = moment
+        known.setdefault(url, moment)
+    return known
+
+
+def load_validators(session: Session, urls: list[str]) -> dict[str, tuple[str | None, str | None]]:
+    """URL -> (ETag, Last-Modified) for the URLs that have them."""
+    if not urls:
+        return {}
+    rows = session.scalars(
+        select(models.HttpValidator).where(models.HttpValidator.url.in_(urls))
+    ).all()
+    return {row.url: (row.etag, row.last_modified) for row in rows}
+
+
+def save_validator(session: Session, url: str, etag: str | None, last_modified: str | None) -> None:
+    row = session.get(models.HttpValidator, url)
+    if row is None:
+        try:
+            with session.begin_nested():
+                session.add(models.HttpValidator(url=url, etag=etag, last_modified=last_modified))
+            return
+        except IntegrityError:
+            row = session.get(models.HttpValidator, url)
+            if row is None:
+                raise
+    row.etag, row.last_modified, row.updated_at = etag, last_modified, utcnow()
