@@ -75,12 +75,12 @@ def known_articles(session: Session, site_name: str) -> dict[str, datetime]:
     return known
 
 
-def load_validators(session: Session, urls: list[str]) -> dict[str, tuple[str | None, str | None]]:
-    """URL -> (ETag, Last-Modified) for the URLs that have them."""
-    if not urls:
-        return {}
+def load_validators(session: Session, *, prefix: str) -> dict[str, tuple[str | None, str | None]]:
+    """URL -> (ETag, Last-Modified) for the stored URLs that start with ``prefix``."""
     rows = session.scalars(
-        select(models.HttpValidator).where(models.HttpValidator.url.in_(urls))
+        select(models.HttpValidator).where(
+            models.HttpValidator.url.startswith(prefix, autoescape=True)
+        )
     ).all()
     return {row.url: (row.etag, row.last_modified) for row in rows}
 

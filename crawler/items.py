@@ -36,6 +36,9 @@ class Article:
     tags: list[str] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)
     topics: list[str] = field(default_factory=list)
+    """kabar's own topics (``pipelines/topics.toml``), from categories, tags and keywords."""
+    regions: list[str] = field(default_factory=list)
+    """Regencies/cities and provinces the article is about, most specific first."""
     language: str | None = None
     location: str | None = None
     """The dateline place, e.g. "Tanjung Lago"."""

@@ -20,7 +20,8 @@ KABAR_DB_URL = os.environ.get("KABAR_DB_URL")  # None: ./kabar.db (archive.db)
 KABAR_RUN_ID = None  # set by `kabar crawl`; a lone `scrapy crawl` opens its own run
 KABAR_CONTACT_URL = os.environ.get("KABAR_CONTACT_URL", "https://github.com/kabar-news/kabar")
 KABAR_MIN_BODY_CHARS = 200  # the validate pipeline drops shorter bodies
-KABAR_MAX_LISTING_PAGES = 3  # listing pages followed per site and run
+KABAR_MAX_LISTING_PAGES = 30  # listing pages (homepage, sections, their pages) per run
+KABAR_MAX_FEED_PAGES = 20  # WordPress feed pages (?paged=N) read on a first crawl
 
 # --- politeness -------------------------------------------------------------
 USER_AGENT = f"kabar/0.1 (+{KABAR_CONTACT_URL})"
@@ -52,6 +53,18 @@ DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+
+DOWNLOADER_MIDDLEWARES = {
+    # After RetryMiddleware (550) on the way in, before it on responses.
+    "crawler.middlewares.politeness.PolitenessMiddleware": 560,
+}
+REDIRECT_MAX_TIMES = 5
+URLLENGTH_LIMIT = 1000  # calendar and facet traps grow URLs
+KABAR_POLITENESS_ENABLED = True
+KABAR_MAX_RETRY_AFTER_S = 120.0  # a longer Retry-After gives up on the URL for this run
+KABAR_BACKOFF_BASE_S = 1.0  # after a 5xx the host rests 1, 2, 4 … s (capped below)
+KABAR_BACKOFF_MAX_S = 60.0
+KABAR_MAX_CRAWL_DELAY_S = 30.0
 
 ITEM_PIPELINES = {
     "pipelines.normalize.NormalizePipeline": 100,

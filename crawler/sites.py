@@ -10,13 +10,16 @@ from __future__ import annotations
 import re
 import tomllib
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 DEFAULT_TIMEZONE = "Asia/Jakarta"
+STRATEGIES = ("wp_rest", "feed", "sitemap", "listing")
+"""Discovery strategies, cheapest and most structured first."""
+Strategy = Literal["wp_rest", "feed", "sitemap", "listing"]
 NAME_PATTERN = r"^[a-z][a-z0-9_-]{0,62}$"
 
 
@@ -40,6 +43,14 @@ class SiteConfig(BaseModel):
     """Province or regency the site mainly covers."""
     feeds: list[str] = Field(default_factory=list)
     """Explicit feed URLs, for sites whose feeds cannot be discovered."""
+    sitemaps: list[str] = Field(default_factory=list)
+    """Explicit sitemap URLs (robots.txt and the usual paths are tried anyway)."""
+    skip_strategies: list[Strategy] = Field(default_factory=list)
+    """Discovery strategies not to use on this site."""
+    max_age_days: int = Field(default=30, ge=1)
+    """A first crawl takes articles up to this old."""
+    max_requests: int = Field(default=1000, ge=1)
+    """Request budget per run (Scrapy's CLOSESPIDER_PAGECOUNT for this site's spider)."""
     article_pattern: str | None = None
     """Regex an article URL matches (overrides the URL-shape classifier)."""
     max_articles: int = Field(default=200, ge=1)
@@ -55,7 +66,7 @@ class SiteConfig(BaseModel):
             value += "/"
         return value
 
-    @field_validator("feeds")
+    @field_validator("feeds", "sitemaps")
     @classmethod
     def _check_feeds(cls, value: list[str]) -> list[str]:
         for url in value:

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import gzip
+import json
+
 import pytest
 from parsel import Selector
 
@@ -12,6 +15,14 @@ from crawler.discovery import (
     parse_feed,
     same_site,
 )
+from crawler.discovery.sitemaps import (
+    SitemapError,
+    may_hold_articles,
+    parse_sitemap,
+    robots_sitemaps,
+)
+from crawler.discovery.urls import next_page_link
+from crawler.discovery.wordpress import ApiError, api_root, parse_posts, posts_url
 
 
 @pytest.mark.parametrize(
@@ -95,3 +106,99 @@ def test_parse_atom() -> None:
 def test_parse_feed_rejects_non_feeds(body: bytes) -> None:
     with pytest.raises(FeedError):
         parse_feed(body, "https://x.id/feed/")
+
+
+def test_robots_sitemaps_and_child_filter() -> None:
+    robots = "User-agent: *\nDisallow: /wp-admin/\nSitemap: /sitemap_index.xml\nsitemap: https://x.id/news.xml\n"
+    assert robots_sitemaps(robots, "https://x.id/") == [
+        "https://x.id/sitemap_index.xml",
+        "https://x.id/news.xml",
+    ]
+    assert may_hold_articles("https://x.id/post-sitemap.xml")
+    assert may_hold_articles("https://x.id/wp-sitemap-posts-post-1.xml")
+    assert may_hold_articles("https://x.id/sitemap-news.xml")
+    for name in ("page-sitemap.xml", "category-sitemap.xml", "post_tag-sitemap.xml",
+                 "author-sitemap.xml", "wp-sitemap-taxonomies-category-1.xml",
+                 "wp-sitemap-users-1.xml", "wp-sitemap-posts-page-1.xml"):  # fmt: skip
+        assert not may_hold_articles(f"https://x.id/{name}"), name
+
+
+INDEX = b"""<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+<sitemap><loc>https://x.id/post-sitemap.xml</loc><lastmod>2023-07-17T10:00:00+07:00</lastmod></sitemap>
+<sitemap><loc>https://x.id/page-sitemap.xml</loc></sitemap></sitemapindex>"""
+
+URLSET = b"""<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"
+ xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
+<url><loc>https://x.id/2023/07/17/rakor/</loc><lastmod>2023-07-18T01:00:00Z</lastmod>
+<news:news><news:publication_date>2023-07-17T09:30:00+07:00</news:publication_date>
+<news:title>Rakor</news:title></news:news></url>
+<url><loc>https://x.id/tentang/</loc></url></urlset>"""
+
+
+def test_parse_sitemap_index_urlset_and_gzip() -> None:
+    index = parse_sitemap(INDEX, "https://x.id/sitemap_index.xml")
+    assert [url for url, _ in index.children] == [
+        "https://x.id/post-sitemap.xml",
+        "https://x.id/page-sitemap.xml",
+    ]
+    assert index.children[0][1] is not None and index.children[1][1] is None
+    urlset = parse_sitemap(gzip.compress(URLSET), "https://x.id/post-sitemap.xml.gz")
+    first = urlset.urls[0]
+    assert first.url == "https://x.id/2023/07/17/rakor/"
+    assert first.title == "Rakor" and first.strategy == "sitemap"
+    assert first.published_at is not None and first.published_at.hour == 9
+    assert first.modified_at is not None and first.modified_at.tzinfo is not None
+    with pytest.raises(SitemapError):
+        parse_sitemap(b"<html/>", "https://x.id/sitemap.xml")
+    with pytest.raises(SitemapError):
+        parse_sitemap(b"\x1f\x8b broken", "https://x.id/sitemap.xml.gz")
+
+
+POSTS = json.dumps(
+    [
+        {
+            "id": 7,
+            "link": "https://x.id/2023/07/17/rakor/",
+            "status": "publish",
+            "date_gmt": "2023-07-17T02:30:00",
+            "modified_gmt": "2023-07-18T01:00:00",
+            "title": {"rendered": "Rakor &#8211; Bupati <em>Askolani</em>"},
+            "_embedded": {
+                "author": [{"name": "Deni"}],
+                "wp:term": [
+                    [{"taxonomy": "category", "name": "Pemerintahan"}],
+                    [{"taxonomy": "post_tag", "name": "Banyuasin"}],
+                ],
+                "wp:featuredmedia": [{"source_url": "https://x.id/img.jpg"}],
+            },
+        },
+        {"id": 8, "status": "draft", "link": "https://x.id/draft/"},
+        "junk",
+    ]
+)
+
+
+def test_wordpress_posts_and_urls() -> None:
+    (post,) = parse_posts(POSTS)
+    assert post.title == "Rakor – Bupati Askolani"
+    assert post.published_at is not None and post.published_at.isoformat() == (
+        "2023-07-17T02:30:00+00:00"
+    )
+    assert post.categories == ("Pemerintahan",) and post.tags == ("Banyuasin",)
+    assert post.authors == ("Deni",) and post.image_url == "https://x.id/img.jpg"
+    url = posts_url("https://x.id/wp-json/", page=2)
+    assert url.startswith("https://x.id/wp-json/wp/v2/posts?per_page=50&page=2")
+    assert "/wp/v2/posts&" in posts_url("https://x.id/?rest_route=/")
+    html = Selector(text='<link rel="https://api.w.org/" href="https://x.id/wp-json/">')
+    assert api_root(html, "https://x.id/") == "https://x.id/wp-json/"
+    for bad in (b"{}", b"not json", b"\xff\xfe"):
+        with pytest.raises(ApiError):
+            parse_posts(bad)
+
+
+def test_next_page_link() -> None:
+    html = Selector(text='<a class="next page-numbers" href="/category/a/page/2/">Next</a>')
+    assert next_page_link(html, "https://x.id/category/a/") == "https://x.id/category/a/page/2/"
+    html = Selector(text='<link rel="next" href="https://x.id/?page=3">')
+    assert next_page_link(html, "https://x.id/") == "https://x.id/?page=3"
+    assert next_page_link(Selector(text="<p>x</p>"), "https://x.id/") is None

@@ -83,3 +83,19 @@ def page_links(html: Selector, base_url: str) -> list[str]:
         if url.startswith(("http://", "https://")):
             seen.setdefault(url, None)
     return list(seen)
+
+
+def next_page_link(html: Selector, base_url: str) -> str | None:
+    """The next page of a listing: ``rel=next`` (head or body), else a "next" pager link."""
+    href = (
+        html.xpath(
+            "//link[contains(concat(' ', normalize-space(@rel), ' '), ' next ')]/@href"
+        ).get()
+        or html.xpath(
+            "//a[contains(concat(' ', normalize-space(@rel), ' '), ' next ')]/@href"
+        ).get()
+        or html.xpath(
+            "//a[contains(concat(' ', normalize-space(@class), ' '), ' next ')]/@href"
+        ).get()
+    )
+    return urljoin(base_url, href.strip()) if href else None

@@ -1,27 +1,32 @@
 """The spider for one configured site: it routes requests, the page objects extract.
 
 One subclass per site is made by :meth:`SiteSpider.for_site` (see
-``crawler.spiderloader``). Discovery here is the foundation's: advertised or
-configured feeds, the homepage and the listing pages it links to.
+``crawler.spiderloader``). Discovery tries the strategies cheapest and most
+structured first (WordPress REST API, feeds, sitemaps, listing pages), remembers in
+the archive which one worked, and on later runs goes straight to it, fetching only
+articles that are new or that a listing says were modified.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
+from collections.abc import AsyncIterator, Iterable, Iterator
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.exceptions import (
     CannotResolveHostError,
     DownloadConnectionRefusedError,
     DownloadTimeoutError,
+    IgnoreRequest,
 )
 from scrapy.http import HtmlResponse, Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
+from sqlalchemy.exc import SQLAlchemyError
 from twisted.internet.error import (
     ConnectionRefusedError,
     DNSLookupError,
@@ -29,6 +34,17 @@ from twisted.internet.error import (
     TimeoutError,
 )
 
+from archive.db import session_scope
+from archive.discovery import (
+    SiteState,
+    known_articles,
+    load_site_state,
+    load_validators,
+    save_site_state,
+    save_validator,
+)
+from archive.repository import SiteInfo, ensure_site
+from crawler.archive_access import archive_sessions
 from crawler.discovery import (
     COMMON_FEED_PATHS,
     Candidate,
@@ -40,11 +56,22 @@ from crawler.discovery import (
     parse_feed,
     same_site,
 )
+from crawler.discovery.sitemaps import (
+    COMMON_SITEMAP_PATHS,
+    SitemapError,
+    may_hold_articles,
+    parse_sitemap,
+)
+from crawler.discovery.urls import next_page_link
+from crawler.discovery.wordpress import ApiError, api_root, parse_posts, posts_url
 from crawler.items import Article
 from crawler.pages import ExtractionError
 from crawler.pages.article import ArticlePage
+from crawler.sites import STRATEGIES
+from pipelines.normalize import canonical_url
 
 if TYPE_CHECKING:
+    from scrapy.settings import BaseSettings
     from twisted.python.failure import Failure
 
     from crawler.sites import SiteConfig
@@ -53,8 +80,10 @@ logger = logging.getLogger(__name__)
 
 STATS_PREFIX = "kabar"
 KIND_META = "kabar_kind"
-"""Request meta key naming what a request fetches: home, feed, listing or article
-(downloader middlewares such as the evidence recorder act on it)."""
+"""Request meta key naming what a request fetches: home, feed, sitemap, api, listing or
+article (downloader middlewares such as the evidence recorder act on it)."""
+VERSION_SLACK = timedelta(minutes=1)
+"""A listing's modified time must pass the stored version by this much to refetch."""
 
 
 def _class_name(site_name: str) -> str:
@@ -72,6 +101,8 @@ def failure_kind(failure: Failure) -> str:
         return "timeout"
     if isinstance(error, ConnectionRefusedError | DownloadConnectionRefusedError):
         return "connection_refused"
+    if isinstance(error, IgnoreRequest) and "robots.txt" in str(error):
+        return "forbidden_by_robots"
     return type(error).__name__.lower()
 
 
@@ -92,11 +123,38 @@ class SiteSpider(scrapy.Spider):
         }
         return type(_class_name(site.name), (cls,), attrs)
 
+    @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        super().update_settings(settings)
+        if getattr(cls, "site", None) is not None:
+            # The per-site request budget of a run.
+            settings.set("CLOSESPIDER_PAGECOUNT", cls.site.max_requests, priority="spider")
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.article_requests = 0
+        self.started_at = datetime.now(UTC)
+        self.cutoff = self.started_at - timedelta(days=self.site.max_age_days)
+        self.state = SiteState()
+        self.known: dict[str, datetime] = {}
+        self.validators: dict[str, tuple[str | None, str | None]] = {}
+        self.new_validators: dict[str, tuple[str | None, str | None]] = {}
+        self.plan: list[str] = []
+        self.strategy: str | None = None
+        self.incomplete = False
+        self.home_fetched = False
+        self.home_links: list[str] = []
+        self.robots_sitemaps: list[str] = []
+        self.scheduled: set[str] = set()
         self.listing_requests = 0
+        self.backfilled = False
+        self._pending: list[Request] = []
         self.site_unreachable: str | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> SiteSpider:
+        spider: SiteSpider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider._robots_parsed, signal=signals.robots_parsed)
+        return spider
 
     # -- bookkeeping ---------------------------------------------------------
 
@@ -104,105 +162,432 @@ class SiteSpider(scrapy.Spider):
         if self.crawler is not None and self.crawler.stats is not None:
             self.crawler.stats.inc_value(f"{STATS_PREFIX}/{key}", count)
 
-    def _max_listing_pages(self) -> int:
-        return self.settings.getint("KABAR_MAX_LISTING_PAGES", 3)
+    def _robots_parsed(self, robotparser: Any, request: Request) -> None:
+        if urlsplit(request.url).netloc.lower() != self.site.netloc:
+            return
+        rp = getattr(robotparser, "rp", None)  # Protego, Scrapy's default parser
+        self.robots_sitemaps = [str(u) for u in getattr(rp, "sitemaps", []) or []]
+        if not robotparser.allowed(self.site.url, self.settings.get("USER_AGENT")):
+            logger.error("%s: robots.txt forbids crawling %s", self.name, self.site.url)
 
-    def on_error(self, failure: Failure) -> None:
+    def _load_state(self) -> None:
+        try:
+            with session_scope(archive_sessions(self.crawler)) as session:
+                self.state = load_site_state(session, self.name)
+                self.known = known_articles(session, self.name)
+                self.validators = load_validators(session, prefix=self.site.url)
+        except SQLAlchemyError as exc:
+            self._inc("errors/database")
+            logger.error("%s: no incremental state (%s)", self.name, exc.__class__.__name__)
+
+    def closed(self, reason: str) -> None:
+        """Remember what worked and the validators seen, for the next run."""
+        if self.site_unreachable:
+            return
+        state = self.state
+        state.strategy = self.strategy or state.strategy
+        if self.strategy and not self.incomplete and reason == "finished":
+            state.last_success_at = self.started_at
+        try:
+            with session_scope(archive_sessions(self.crawler)) as session:
+                site_id = ensure_site(
+                    session,
+                    SiteInfo(
+                        name=self.site.name,
+                        url=self.site.url,
+                        region=self.site.region,
+                        language=self.site.language,
+                        timezone=self.site.timezone,
+                    ),
+                )
+                save_site_state(session, site_id, state)
+                for url, (etag, modified) in self.new_validators.items():
+                    save_validator(session, url, etag, modified)
+        except SQLAlchemyError as exc:
+            self._inc("errors/database")
+            logger.error("%s: discovery state not saved (%s)", self.name, exc.__class__.__name__)
+        if self.crawler.stats is not None:
+            self.crawler.stats.set_value(f"{STATS_PREFIX}/strategy", self.strategy or "none")
+
+    def on_error(self, failure: Failure) -> Iterator[Request]:
         request = failure.request  # type: ignore[attr-defined]
         kind = failure_kind(failure)
         self._inc(f"errors/{kind}")
         logger.warning("%s: %s failed: %s", self.name, request.url, kind)
+        role = request.meta.get(KIND_META)
+        if role in ("api", "feed", "sitemap") and request.meta.get("kabar_first"):
+            # The strategy's entry point failed: try the next one.
+            if self.strategy == role or (role == "api" and self.strategy == "wp_rest"):
+                self.strategy = None
+            yield from self._next_strategy()
+        elif role == "feed" and request.meta.get("kabar_page", 1) > 1:
+            yield from self._backfill()
+        elif role in ("feed", "api", "sitemap", "listing"):
+            self.incomplete = True
 
-    def on_home_error(self, failure: Failure) -> None:
+    def on_home_error(self, failure: Failure) -> Iterator[Request]:
         kind = failure_kind(failure)
         self._inc(f"errors/{kind}")
         self.site_unreachable = kind
-        logger.error("%s: site unreachable (%s): %s", self.name, kind, self.site.url)
+        if kind == "forbidden_by_robots":
+            logger.error("%s: robots.txt forbids the homepage %s", self.name, self.site.url)
+        else:
+            logger.error("%s: site unreachable (%s): %s", self.name, kind, self.site.url)
+        return iter(())
 
     # -- requests --------------------------------------------------------------
 
+    def _conditional(self, url: str) -> dict[str, str]:
+        etag, modified = self.validators.get(url, (None, None))
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if modified:
+            headers["If-Modified-Since"] = modified
+        return headers
+
+    def _listing_request(self, url: str, kind: str, callback: Any, **meta: Any) -> Request:
+        return Request(
+            url,
+            callback=callback,
+            errback=self.on_error,
+            headers=self._conditional(url),
+            priority=20,
+            meta={KIND_META: kind, "handle_httpstatus_list": [304], **meta},
+        )
+
+    def _remember_validators(self, response: Response) -> None:
+        etag = response.headers.get("ETag")
+        modified = response.headers.get("Last-Modified")
+        if etag or modified:
+            self.new_validators[response.url] = (
+                etag.decode("latin-1") if etag else None,
+                modified.decode("latin-1") if modified else None,
+            )
+
+    def _not_modified(self, response: Response) -> bool:
+        if response.status == 304:
+            self._inc("listing/not_modified")
+            return True
+        self._remember_validators(response)
+        return False
+
+    def _consider(self, candidate: Candidate) -> str:
+        """Schedule an article if it is new or modified; says what it was:
+        new, known, old, budget, offsite or other."""
+        url = canonical_url(candidate.url)
+        if not same_site(url, self.site.netloc):
+            return "offsite"
+        if candidate.strategy == "listing" and (
+            classify_url(url, article_pattern=self.site.article_pattern) is not UrlKind.ARTICLE
+        ):
+            return "other"
+        when = candidate.published_at or candidate.modified_at
+        if when is not None and when < self.cutoff:
+            self._inc("skipped/too_old")
+            return "old"
+        if url in self.scheduled:
+            return "known"
+        stored = self.known.get(url)
+        if stored is not None and not (
+            candidate.modified_at is not None and candidate.modified_at > stored + VERSION_SLACK
+        ):
+            self._inc("skipped/known")
+            return "known"
+        if len(self.scheduled) >= self.site.max_articles:
+            self._inc("skipped/budget")
+            self.incomplete = True
+            return "budget"
+        self.scheduled.add(url)
+        self._pending.append(
+            Request(
+                url,
+                callback=self.parse_article,
+                errback=self.on_error,
+                cb_kwargs={"hint": candidate},
+                priority=10,
+                meta={KIND_META: "article"},
+            )
+        )
+        return "new"
+
+    def _schedule(self, candidates: Iterable[Candidate]) -> tuple[list[Request], list[str]]:
+        """Article requests for the candidates, and what each candidate was."""
+        self._pending = []
+        outcomes = [self._consider(c) for c in candidates]
+        return self._pending, outcomes
+
+    # -- strategies --------------------------------------------------------------
+
     async def start(self) -> AsyncIterator[Request]:
-        yield Request(
+        self._load_state()
+        order = [s for s in STRATEGIES if s not in self.site.skip_strategies]
+        remembered = self.state.strategy
+        if remembered in order and self.state.last_success_at is not None:
+            # Straight to what worked last time; the others stay as fallbacks.
+            self.plan = [remembered] + [s for s in order if s != remembered]
+        else:
+            self.plan = order
+        for request in self._next_strategy():
+            yield request
+
+    def _home_request(self) -> Request:
+        return Request(
             self.site.url,
             callback=self.parse_homepage,
             errback=self.on_home_error,
             meta={KIND_META: "home"},
-        )
-        for url in self.site.feeds:
-            yield self._feed_request(url)
-
-    def _feed_request(self, url: str) -> Request:
-        return Request(
-            url,
-            callback=self.parse_feed,
-            errback=self.on_error,
-            priority=20,
-            meta={KIND_META: "feed"},
+            dont_filter=True,
         )
 
-    def _article_request(self, url: str, hint: Candidate | None = None) -> Request | None:
-        if self.article_requests >= self.site.max_articles:
-            self._inc("skipped/budget")
-            return None
-        self.article_requests += 1
-        return Request(
-            url,
-            callback=self.parse_article,
-            errback=self.on_error,
-            cb_kwargs={"hint": hint},
-            priority=10,
-            meta={KIND_META: "article"},
+    def _has_entry(self, name: str) -> bool:
+        """Whether a strategy can start without what the homepage advertises."""
+        if name == "wp_rest":
+            return bool(self.state.api_root)
+        if name == "feed":
+            return bool(self.site.feeds or self.state.feeds)
+        if name == "sitemap":
+            return bool(self.site.sitemaps or self.state.sitemaps or self.robots_sitemaps)
+        return False
+
+    def _next_strategy(self) -> Iterator[Request]:
+        """Start the first strategy of the plan that applies; fetch the homepage first
+        when the next strategy needs what it advertises (API root, feeds, links)."""
+        while self.plan:
+            name = self.plan[0]
+            if not self.home_fetched and not self._has_entry(name):
+                yield self._home_request()  # parse_homepage comes back here
+                return
+            self.plan.pop(0)
+            requests = list(getattr(self, f"_start_{name}")())
+            if requests:
+                self.strategy = name
+                self._inc(f"strategy/tried/{name}")
+                yield from requests
+                return
+        if self.strategy is None:
+            logger.warning("%s: no discovery strategy found anything to list", self.name)
+
+    def _backfill(self) -> Iterator[Request]:
+        """Listing pages as well, once, when the strategy in use may miss articles
+        (a feed holds only the latest items)."""
+        if self.backfilled or "listing" in self.site.skip_strategies:
+            return
+        self.backfilled = True
+        if not self.home_fetched:
+            self.plan = ["listing"]
+            yield self._home_request()
+            return
+        self._inc("strategy/backfill")
+        yield from self._start_listing()
+
+    def _start_wp_rest(self) -> Iterator[Request]:
+        root = self.state.api_root
+        if not root:
+            return
+        since = self.state.last_success_at
+        url = posts_url(
+            root,
+            after=self.cutoff if since is None else None,
+            modified_after=since - VERSION_SLACK if since is not None else None,
+        )
+        yield self._listing_request(
+            url, "api", self.parse_api, kabar_first=True, kabar_page=1, kabar_root=root
         )
 
-    def _links(self, response: HtmlResponse) -> Iterator[Request]:
-        for url in page_links(response.selector, response.url):
-            if not same_site(url, self.site.netloc):
-                continue
-            kind = classify_url(url, article_pattern=self.site.article_pattern)
-            if kind is UrlKind.ARTICLE:
-                request = self._article_request(url)
-                if request is not None:
-                    yield request
-            elif kind is UrlKind.LISTING and self.listing_requests < self._max_listing_pages():
-                self.listing_requests += 1
-                yield Request(
-                    url,
-                    callback=self.parse_listing,
-                    errback=self.on_error,
-                    meta={KIND_META: "listing"},
-                )
+    def _start_feed(self) -> Iterator[Request]:
+        feeds = list(dict.fromkeys([*self.site.feeds, *self.state.feeds]))
+        for url in feeds:
+            yield self._listing_request(url, "feed", self.parse_feed, kabar_first=True)
+
+    def _start_sitemap(self) -> Iterator[Request]:
+        sitemaps = self.site.sitemaps or self.state.sitemaps or self.robots_sitemaps
+        if not sitemaps and self.home_fetched:
+            sitemaps = [urljoin(self.site.url, path) for path in COMMON_SITEMAP_PATHS]
+        for url in dict.fromkeys(sitemaps):
+            yield self._listing_request(
+                url, "sitemap", self.parse_sitemap, kabar_first=True, kabar_root=url
+            )
+
+    def _start_listing(self) -> Iterator[Request]:
+        if not self.home_fetched:
+            return
+        requests, outcomes = self._schedule(
+            Candidate(url=u) for u in self.home_links if self._is_article_link(u)
+        )
+        yield from requests
+        # A later run follows sections only when the homepage shows something new.
+        if self.state.last_success_at is None or "new" in outcomes:
+            for url in self.home_links:
+                if self._is_listing_link(url):
+                    request = self._section_request(url)
+                    if request is not None:
+                        yield request
+        if not requests and self.strategy is None:
+            self.strategy = "listing"
 
     # -- callbacks ---------------------------------------------------------------
 
     def parse_homepage(self, response: Response) -> Iterator[Request]:
+        self.home_fetched = True
         if not isinstance(response, HtmlResponse):
             self._inc("errors/home_not_html")
             logger.error("%s: homepage is not HTML: %s", self.name, response.url)
             return
-        feeds = feed_links(response.selector, response.url)
-        if not feeds and not self.site.feeds:
-            feeds = [urljoin(response.url, path) for path in COMMON_FEED_PATHS]
-        for url in feeds:
-            yield self._feed_request(url)
-        yield from self._links(response)
+        selector = response.selector
+        self.state.api_root = api_root(selector, response.url) or (
+            urljoin(response.url, "/wp-json/") if b"/wp-content/" in response.body else None
+        )
+        advertised = [u for u in feed_links(selector, response.url) if "comments" not in u]
+        guessed = [urljoin(response.url, path) for path in COMMON_FEED_PATHS]
+        self.state.feeds = advertised or ([] if self.site.feeds else guessed)
+        self.state.sitemaps = self.robots_sitemaps or self.state.sitemaps
+        self.home_links = [
+            canonical_url(u)
+            for u in page_links(selector, response.url)
+            if same_site(u, self.site.netloc)
+        ]
+        if self.backfilled and self.strategy is not None:
+            self._inc("strategy/backfill")
+            yield from self._start_listing()
+            return
+        yield from self._next_strategy()
+
+    def _is_article_link(self, url: str) -> bool:
+        kind = classify_url(url, article_pattern=self.site.article_pattern)
+        return kind is UrlKind.ARTICLE
+
+    def _is_listing_link(self, url: str) -> bool:
+        kind = classify_url(url, article_pattern=self.site.article_pattern)
+        return kind is UrlKind.LISTING and url.rstrip("/") != self.site.url.rstrip("/")
+
+    def _section_request(self, url: str) -> Request | None:
+        if url in self.scheduled or self.listing_requests >= self.settings.getint(
+            "KABAR_MAX_LISTING_PAGES", 30
+        ):
+            if url not in self.scheduled:
+                self._inc("skipped/listing_budget")
+            return None
+        self.scheduled.add(url)
+        self.listing_requests += 1
+        return self._listing_request(url, "listing", self.parse_listing)
 
     def parse_listing(self, response: Response) -> Iterator[Request]:
-        if isinstance(response, HtmlResponse):
-            yield from self._links(response)
-
-    def parse_feed(self, response: Response) -> Iterator[Request]:
-        try:
-            items = parse_feed(response.body, response.url)
-        except FeedError as exc:
-            self._inc("errors/bad_feed")
-            logger.warning("%s: %s is not a feed: %s", self.name, response.url, exc)
+        if self._not_modified(response) or not isinstance(response, HtmlResponse):
             return
-        self._inc("feeds/read")
-        for item in items:
-            if same_site(item.url, self.site.netloc):
-                request = self._article_request(item.url, item)
+        links = [
+            canonical_url(u)
+            for u in page_links(response.selector, response.url)
+            if same_site(u, self.site.netloc)
+        ]
+        requests, outcomes = self._schedule(
+            Candidate(url=u) for u in links if self._is_article_link(u)
+        )
+        yield from requests
+        if "new" in outcomes:
+            # Page on only while pages still hold articles we do not have.
+            following = next_page_link(response.selector, response.url)
+            if following and same_site(following, self.site.netloc):
+                request = self._section_request(canonical_url(following))
                 if request is not None:
                     yield request
+        if self.state.last_success_at is None:
+            for url in links:
+                if self._is_listing_link(url) and "/page/" not in url:
+                    request = self._section_request(url)
+                    if request is not None:
+                        yield request
+
+    def parse_api(self, response: Response) -> Iterator[Request]:
+        if self._not_modified(response):
+            return
+        try:
+            candidates = parse_posts(response.body)
+        except ApiError as exc:
+            self._inc("errors/bad_api")
+            logger.info("%s: no usable REST API at %s: %s", self.name, response.url, exc)
+            if response.meta.get("kabar_first"):
+                yield from self._next_strategy()
+            return
+        self._inc("api/pages")
+        requests, outcomes = self._schedule(candidates)
+        yield from requests
+        page = int(response.meta.get("kabar_page", 1))
+        total = int(response.headers.get("X-WP-TotalPages", b"1") or 1)
+        # Posts come newest change first: stop at the first page with nothing new.
+        if page < total and candidates and "new" in outcomes and "old" not in outcomes:
+            root = response.meta["kabar_root"]
+            incremental = self.state.last_success_at is not None
+            url = posts_url(
+                root,
+                page=page + 1,
+                after=None if incremental else self.cutoff,
+                modified_after=(
+                    self.state.last_success_at - VERSION_SLACK
+                    if self.state.last_success_at is not None
+                    else None
+                ),
+            )
+            yield self._listing_request(
+                url, "api", self.parse_api, kabar_page=page + 1, kabar_root=root
+            )
+
+    def parse_feed(self, response: Response) -> Iterator[Request]:
+        if self._not_modified(response):
+            return
+        try:
+            candidates = parse_feed(response.body, response.url)
+        except FeedError as exc:
+            self._inc("errors/bad_feed")
+            logger.info("%s: %s is not a feed: %s", self.name, response.url, exc)
+            if response.meta.get("kabar_first"):
+                self.state.feeds = [u for u in self.state.feeds if u != response.url]
+                yield from self._next_strategy()
+            return
+        self._inc("feeds/read")
+        requests, outcomes = self._schedule(candidates)
+        yield from requests
+        page = int(response.meta.get("kabar_page", 1))
+        if page > 1 and "new" not in outcomes:
+            # A feed that does not page (or repeats itself): listings fill the gap.
+            yield from self._backfill()
+        elif candidates and "new" in outcomes and "known" not in outcomes and "old" not in outcomes:
+            # Every item is new: older ones may be missing. WordPress pages its feeds.
+            if page < self.settings.getint("KABAR_MAX_FEED_PAGES", 20):
+                base = response.meta.get("kabar_feed", response.url)
+                sep = "&" if "?" in base else "?"
+                yield self._listing_request(
+                    f"{base}{sep}paged={page + 1}",
+                    "feed",
+                    self.parse_feed,
+                    kabar_page=page + 1,
+                    kabar_feed=base,
+                )
+            else:
+                yield from self._backfill()
+
+    def parse_sitemap(self, response: Response) -> Iterator[Request]:
+        if self._not_modified(response):
+            return
+        try:
+            sitemap = parse_sitemap(response.body, response.url)
+        except SitemapError as exc:
+            self._inc("errors/bad_sitemap")
+            logger.info("%s: %s is not a sitemap: %s", self.name, response.url, exc)
+            if response.meta.get("kabar_first"):
+                yield from self._next_strategy()
+            return
+        self._inc("sitemaps/read")
+        since = self.state.last_success_at or self.cutoff
+        for url, lastmod in sitemap.children:
+            if not may_hold_articles(url) or (lastmod is not None and lastmod < since):
+                continue
+            if same_site(url, self.site.netloc) and url not in self.scheduled:
+                self.scheduled.add(url)
+                yield self._listing_request(url, "sitemap", self.parse_sitemap)
+        if sitemap.urls:
+            requests, _ = self._schedule(sitemap.urls)
+            yield from requests
 
     def parse_article(self, response: Response, hint: Candidate | None = None) -> Iterator[Article]:
         if not isinstance(response, TextResponse) or not _looks_like_html(response):
@@ -226,6 +611,7 @@ class SiteSpider(scrapy.Spider):
             self._inc("errors/extraction")
             logger.warning("%s: cannot extract %s: %s", self.name, response.url, exc)
             return
+        fields.pop("url", None)
         article = Article(url=response.url, site=self.name, **fields)
         if hint is not None:
             _fill_from_hint(article, hint)

@@ -1,0 +1,1 @@
+"""Downloader middlewares: the politeness Scrapy does not have built in."""
