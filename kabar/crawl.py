@@ -24,11 +24,13 @@ class SiteReport:
     """One site's outcome, read from its crawler's stats."""
 
     name: str
+    strategy: str = "none"
     requests: int = 0
     new: int = 0
     updated: int = 0
     unchanged: int = 0
     dropped: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)
     errors: dict[str, int] = field(default_factory=dict)
     unreachable: str | None = None
 
@@ -37,18 +39,23 @@ class SiteReport:
         def kabar(key: str) -> int:
             return int(stats.get(f"kabar/{key}", 0))
 
+        def group(prefix: str) -> dict[str, int]:
+            return {
+                k.removeprefix(prefix): int(v)
+                for k, v in sorted(stats.items())
+                if k.startswith(prefix)
+            }
+
         return cls(
             name=name,
+            strategy=str(stats.get("kabar/strategy", "none")),
             requests=int(stats.get("downloader/request_count", 0)),
             new=kabar("articles/new"),
             updated=kabar("articles/updated"),
             unchanged=kabar("articles/unchanged"),
             dropped=int(stats.get("item_dropped_count", 0)),
-            errors={
-                k.removeprefix("kabar/errors/"): int(v)
-                for k, v in sorted(stats.items())
-                if k.startswith("kabar/errors/")
-            },
+            skipped=group("kabar/skipped/"),
+            errors=group("kabar/errors/"),
             unreachable=unreachable,
         )
 
@@ -57,9 +64,11 @@ class SiteReport:
         if self.unreachable:
             return f"{self.name}: UNREACHABLE ({self.unreachable}), {self.requests} requests"
         errors = ", ".join(f"{k} {v}" for k, v in self.errors.items()) or "none"
+        skipped = sum(self.skipped.values())
         return (
-            f"{self.name}: {self.requests} requests, {self.new} new, {self.updated} updated, "
-            f"{self.unchanged} unchanged, {self.dropped} dropped, errors: {errors}"
+            f"{self.name}: strategy {self.strategy}, {self.requests} requests, {self.new} new, "
+            f"{self.updated} updated, {self.unchanged} unchanged, {skipped} skipped, "
+            f"{self.dropped} dropped, errors: {errors}"
         )
 
 

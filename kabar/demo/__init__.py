@@ -1,0 +1,55 @@
+"""The mock news web kabar's demo and crawl tests run against, and how to point kabar at it.
+
+:mod:`kabar.demo.web` generates the sites (and the ground truth),
+:mod:`kabar.demo.server` serves them on 127.0.0.1 and :mod:`kabar.demo.process` runs
+that server as a child process.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+
+from kabar.demo.process import MockWebError, serve_mockweb_subprocess
+from kabar.demo.web import DEFAULT_NOW, MockArticle, MockSite, MockWeb, build_web
+
+__all__ = [
+    "DEFAULT_NOW",
+    "MockArticle",
+    "MockSite",
+    "MockWeb",
+    "MockWebError",
+    "build_web",
+    "serve_mockweb_subprocess",
+    "write_sites_toml",
+]
+
+
+def write_sites_toml(
+    base_urls: Mapping[str, str], path: str | Path, *, mockweb: MockWeb | None = None
+) -> Path:
+    """Write a ``sites.toml`` for the served mock web (``{site name: base URL}``); returns its path.
+
+    Example::
+
+        with serve_mockweb_subprocess() as base_urls:
+            sites = load_sites(write_sites_toml(base_urls, tmp_path / "sites.toml"))
+    """
+    mockweb = mockweb or build_web()
+    lines = ["# The mock news web served by kabar.demo.server (generated).", ""]
+    for name, url in base_urls.items():
+        site = mockweb.site(name)
+        # A JSON string is a valid TOML basic string.
+        lines += [
+            "[[site]]",
+            f"name = {json.dumps(name)}",
+            f"url = {json.dumps(url)}",
+            f"region = {json.dumps(site.region)}",
+            'timezone = "Asia/Jakarta"',
+            "",
+        ]
+    file = Path(path)
+    file.parent.mkdir(parents=True, exist_ok=True)
+    file.write_text("\n".join(lines), encoding="utf-8")
+    return file
