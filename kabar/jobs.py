@@ -10,12 +10,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from feeds.publish import PublishReport, publish
-
 from archive.db import make_engine, make_sessionmaker, session_scope, upgrade
 from archive.repository import count_articles
 from crawler.sites import load_sites
 from feeds.collect import collect_feeds
+from feeds.publish import PublishReport, publish
 
 DEMO_SETTINGS = {
     # The demo web is local: no need to wait between requests.

@@ -147,6 +147,8 @@ class SiteSpider(scrapy.Spider):
         self.scheduled: set[str] = set()
         self.listing_requests = 0
         self.backfilled = False
+        self.entries_open = 0
+        self.entry_succeeded = False
         self._pending: list[Request] = []
         self.site_unreachable: str | None = None
 
@@ -215,15 +217,34 @@ class SiteSpider(scrapy.Spider):
         self._inc(f"errors/{kind}")
         logger.warning("%s: %s failed: %s", self.name, request.url, kind)
         role = request.meta.get(KIND_META)
-        if role in ("api", "feed", "sitemap") and request.meta.get("kabar_first"):
-            # The strategy's entry point failed: try the next one.
-            if self.strategy == role or (role == "api" and self.strategy == "wp_rest"):
-                self.strategy = None
-            yield from self._next_strategy()
+        if request.meta.get("kabar_first"):
+            yield from self._entry_failed(request.url, role)
         elif role == "feed" and request.meta.get("kabar_page", 1) > 1:
             yield from self._backfill()
         elif role in ("feed", "api", "sitemap", "listing"):
             self.incomplete = True
+
+    def _entry_ok(self, url: str, role: str) -> None:
+        self.entries_open -= 1
+        self.entry_succeeded = True
+        if role == "sitemap" and url not in self.state.sitemaps:
+            self.state.sitemaps.append(url)
+        elif role == "feed" and url not in self.state.feeds:
+            self.state.feeds.append(url)
+
+    def _entry_failed(self, url: str, role: str) -> Iterator[Request]:
+        """An entry point of the current strategy failed: forget it (the next run skips
+        it), and when no other entry of the strategy worked, try the next strategy."""
+        self.entries_open -= 1
+        if role == "api":
+            self.state.api_root = None
+        elif role == "feed":
+            self.state.feeds = [u for u in self.state.feeds if u != url]
+        elif role == "sitemap":
+            self.state.sitemaps = [u for u in self.state.sitemaps if u != url]
+        if self.entries_open <= 0 and not self.entry_succeeded:
+            self.strategy = None
+            yield from self._next_strategy()
 
     def on_home_error(self, failure: Failure) -> Iterator[Request]:
         kind = failure_kind(failure)
@@ -268,6 +289,8 @@ class SiteSpider(scrapy.Spider):
     def _not_modified(self, response: Response) -> bool:
         if response.status == 304:
             self._inc("listing/not_modified")
+            if response.meta.get("kabar_first"):
+                self._entry_ok(response.url, str(response.meta.get(KIND_META)))
             return True
         self._remember_validators(response)
         return False
@@ -359,9 +382,11 @@ class SiteSpider(scrapy.Spider):
                 yield self._home_request()  # parse_homepage comes back here
                 return
             self.plan.pop(0)
-            requests = list(getattr(self, f"_start_{name}")())
-            if requests:
+            requests = getattr(self, f"_start_{name}")()
+            if requests is not None:  # the strategy applies (even with nothing new)
                 self.strategy = name
+                self.entries_open = sum(1 for r in requests if r.meta.get("kabar_first"))
+                self.entry_succeeded = False
                 self._inc(f"strategy/tried/{name}")
                 yield from requests
                 return
@@ -379,52 +404,55 @@ class SiteSpider(scrapy.Spider):
             yield self._home_request()
             return
         self._inc("strategy/backfill")
-        yield from self._start_listing()
+        yield from self._start_listing() or ()
 
-    def _start_wp_rest(self) -> Iterator[Request]:
+    def _start_wp_rest(self) -> list[Request] | None:
         root = self.state.api_root
         if not root:
-            return
+            return None
         since = self.state.last_success_at
         url = posts_url(
             root,
             after=self.cutoff if since is None else None,
             modified_after=since - VERSION_SLACK if since is not None else None,
         )
-        yield self._listing_request(
-            url, "api", self.parse_api, kabar_first=True, kabar_page=1, kabar_root=root
-        )
+        return [
+            self._listing_request(
+                url, "api", self.parse_api, kabar_first=True, kabar_page=1, kabar_root=root
+            )
+        ]
 
-    def _start_feed(self) -> Iterator[Request]:
+    def _start_feed(self) -> list[Request] | None:
         feeds = list(dict.fromkeys([*self.site.feeds, *self.state.feeds]))
-        for url in feeds:
-            yield self._listing_request(url, "feed", self.parse_feed, kabar_first=True)
+        return [
+            self._listing_request(url, "feed", self.parse_feed, kabar_first=True) for url in feeds
+        ] or None
 
-    def _start_sitemap(self) -> Iterator[Request]:
+    def _start_sitemap(self) -> list[Request] | None:
         sitemaps = self.site.sitemaps or self.state.sitemaps or self.robots_sitemaps
         if not sitemaps and self.home_fetched:
             sitemaps = [urljoin(self.site.url, path) for path in COMMON_SITEMAP_PATHS]
-        for url in dict.fromkeys(sitemaps):
-            yield self._listing_request(
+        return [
+            self._listing_request(
                 url, "sitemap", self.parse_sitemap, kabar_first=True, kabar_root=url
             )
+            for url in dict.fromkeys(sitemaps)
+        ] or None
 
-    def _start_listing(self) -> Iterator[Request]:
+    def _start_listing(self) -> list[Request] | None:
         if not self.home_fetched:
-            return
+            return None
         requests, outcomes = self._schedule(
             Candidate(url=u) for u in self.home_links if self._is_article_link(u)
         )
-        yield from requests
         # A later run follows sections only when the homepage shows something new.
         if self.state.last_success_at is None or "new" in outcomes:
             for url in self.home_links:
                 if self._is_listing_link(url):
                     request = self._section_request(url)
                     if request is not None:
-                        yield request
-        if not requests and self.strategy is None:
-            self.strategy = "listing"
+                        requests.append(request)
+        return requests
 
     # -- callbacks ---------------------------------------------------------------
 
@@ -449,7 +477,7 @@ class SiteSpider(scrapy.Spider):
         ]
         if self.backfilled and self.strategy is not None:
             self._inc("strategy/backfill")
-            yield from self._start_listing()
+            yield from self._start_listing() or ()
             return
         yield from self._next_strategy()
 
@@ -507,8 +535,10 @@ class SiteSpider(scrapy.Spider):
             self._inc("errors/bad_api")
             logger.info("%s: no usable REST API at %s: %s", self.name, response.url, exc)
             if response.meta.get("kabar_first"):
-                yield from self._next_strategy()
+                yield from self._entry_failed(response.url, "api")
             return
+        if response.meta.get("kabar_first"):
+            self._entry_ok(response.url, "api")
         self._inc("api/pages")
         requests, outcomes = self._schedule(candidates)
         yield from requests
@@ -541,9 +571,10 @@ class SiteSpider(scrapy.Spider):
             self._inc("errors/bad_feed")
             logger.info("%s: %s is not a feed: %s", self.name, response.url, exc)
             if response.meta.get("kabar_first"):
-                self.state.feeds = [u for u in self.state.feeds if u != response.url]
-                yield from self._next_strategy()
+                yield from self._entry_failed(response.url, "feed")
             return
+        if response.meta.get("kabar_first"):
+            self._entry_ok(response.url, "feed")
         self._inc("feeds/read")
         requests, outcomes = self._schedule(candidates)
         yield from requests
@@ -575,8 +606,10 @@ class SiteSpider(scrapy.Spider):
             self._inc("errors/bad_sitemap")
             logger.info("%s: %s is not a sitemap: %s", self.name, response.url, exc)
             if response.meta.get("kabar_first"):
-                yield from self._next_strategy()
+                yield from self._entry_failed(response.url, "sitemap")
             return
+        if response.meta.get("kabar_first"):
+            self._entry_ok(response.url, "sitemap")
         self._inc("sitemaps/read")
         since = self.state.last_success_at or self.cutoff
         for url, lastmod in sitemap.children:

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 
 from kabar.demo.process import MockWebError, serve_mockweb_subprocess
 from kabar.demo.web import DEFAULT_NOW, MockArticle, MockSite, MockWeb, build_web
+
+MOCK_AGE_WINDOW_DAYS = 30
 
 __all__ = [
     "DEFAULT_NOW",
@@ -37,6 +40,9 @@ def write_sites_toml(
             sites = load_sites(write_sites_toml(base_urls, tmp_path / "sites.toml"))
     """
     mockweb = mockweb or build_web()
+    # The web's own "now" may lie in the past (the demo is dated July 2023): the age
+    # window is 30 days before that now, as a crawler on that day would see it.
+    max_age_days = max(1, (datetime.now(UTC) - mockweb.now).days + MOCK_AGE_WINDOW_DAYS)
     lines = ["# The mock news web served by kabar.demo.server (generated).", ""]
     for name, url in base_urls.items():
         site = mockweb.site(name)
@@ -47,6 +53,7 @@ def write_sites_toml(
             f"url = {json.dumps(url)}",
             f"region = {json.dumps(site.region)}",
             'timezone = "Asia/Jakarta"',
+            f"max_age_days = {max_age_days}",
             "",
         ]
     file = Path(path)
