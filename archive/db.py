@@ -2,22 +2,31 @@
 
 from __future__ import annotations
 
+import atexit
+import functools
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
 DEFAULT_DB_URL = "sqlite:///kabar.db"
 DB_URL_ENV = "KABAR_DB_URL"
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+MIGRATION_LOCK_KEY = 0x6B61626172  # "kabar": the PostgreSQL advisory lock of upgrades
 
 
 class ArchiveError(RuntimeError):
@@ -80,17 +89,67 @@ def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
         session.close()
 
 
+def migrations_dir() -> Path:
+    """A real directory holding the migration scripts, which Alembic reads from disk.
+
+    The package's own ``migrations`` directory, except when kabar runs from a zip
+    (scrapyd runs a deployed project from an egg): then the scripts are copied once
+    per process to a temporary directory.
+    """
+    if MIGRATIONS_DIR.is_dir():
+        return MIGRATIONS_DIR
+    return _materialized_migrations()
+
+
+@functools.cache
+def _materialized_migrations() -> Path:
+    root = Path(tempfile.mkdtemp(prefix="kabar-migrations-"))
+    atexit.register(shutil.rmtree, root, ignore_errors=True)
+    target = root / "migrations"
+    copy_scripts(resources.files("archive").joinpath("migrations"), target)
+    return target
+
+
+def copy_scripts(source: Traversable, target: Path) -> None:
+    """Copy a tree of migration scripts (``.py``, ``.mako``), from a zip or a directory."""
+    target.mkdir(parents=True)
+    for entry in source.iterdir():
+        if entry.is_dir():
+            if entry.name != "__pycache__":
+                copy_scripts(entry, target / entry.name)
+        elif entry.name.endswith((".py", ".mako")):
+            (target / entry.name).write_bytes(entry.read_bytes())
+
+
 def alembic_config(engine: Engine) -> Config:
     """Alembic configured in code: the URL comes from kabar, not from alembic.ini."""
     config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("script_location", str(migrations_dir()))
     config.attributes["engine"] = engine
     return config
 
 
-def upgrade(engine: Engine, revision: str = "heads") -> None:
-    """Apply pending migrations (idempotent; safe to call before every crawl)."""
-    command.upgrade(alembic_config(engine), revision)
+@contextmanager
+def _migration_lock(engine: Engine) -> Iterator[None]:
+    """Serialize upgrades of one PostgreSQL database across processes and machines:
+    workers started together on a fresh database would otherwise all create the
+    tables, and all but one fail. (A shared archive is PostgreSQL; SQLite is left as is.)"""
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    with engine.connect() as connection:
+        connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+        try:
+            yield
+        finally:
+            connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK_KEY})
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Apply pending migrations (idempotent; safe to call before every crawl, from
+    several processes at once)."""
+    with _migration_lock(engine):
+        command.upgrade(alembic_config(engine), revision)
 
 
 def downgrade(engine: Engine, revision: str) -> None:
@@ -98,7 +157,9 @@ def downgrade(engine: Engine, revision: str) -> None:
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The applied revision; the heads joined by ``+`` while migrations branch."""
     from alembic.runtime.migration import MigrationContext
 
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        heads = MigrationContext.configure(connection).get_current_heads()
+    return "+".join(sorted(heads)) or None

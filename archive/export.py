@@ -1,7 +1,8 @@
 """Streaming exports of the archive: JSON Lines and CSV, one record per article.
 
-A record has ``id`` plus exactly :data:`crawler.items.ARTICLE_FIELDS`; times are
-ISO 8601 in the site's own zone (e.g. ``+07:00`` for WIB), as a reader there sees them.
+A record has ``id``, exactly :data:`crawler.items.ARTICLE_FIELDS`, then what the
+archive adds (:data:`STORED_FIELDS`); times are ISO 8601 in the site's own zone
+(e.g. ``+07:00`` for WIB), as a reader there sees them.
 """
 
 from __future__ import annotations
@@ -14,26 +15,44 @@ from typing import Any, TextIO
 
 from sqlalchemy.orm import Session
 
-from archive.repository import iter_articles
+from archive.repository import StoredArticle, iter_stored
 from crawler.items import ARTICLE_FIELDS, LIST_FIELDS, Article
 
-EXPORT_FIELDS: tuple[str, ...] = ("id", *ARTICLE_FIELDS)
+STORED_FIELDS: tuple[str, ...] = ("story_id", "duplicate_of")
+"""Known only once stored: links between copies of one story (``archive.stories``),
+so they are archive columns, not :class:`~crawler.items.Article` fields."""
+EXPORT_FIELDS: tuple[str, ...] = ("id", *ARTICLE_FIELDS, *STORED_FIELDS)
+"""The export's columns, in order: the one list of them."""
 CSV_LIST_SEPARATOR = "; "
 
 
-def article_record(article_id: int, article: Article) -> dict[str, Any]:
+def article_record(
+    article_id: int,
+    article: Article,
+    *,
+    story_id: int | None = None,
+    duplicate_of: int | None = None,
+) -> dict[str, Any]:
     record: dict[str, Any] = {"id": article_id}
     for name in ARTICLE_FIELDS:
         value = getattr(article, name)
         record[name] = value.isoformat() if isinstance(value, datetime) else value
+    record["story_id"] = story_id if story_id is not None else article_id
+    record["duplicate_of"] = duplicate_of
     return record
+
+
+def stored_record(stored: StoredArticle) -> dict[str, Any]:
+    return article_record(
+        stored.id, stored.article, story_id=stored.story_id, duplicate_of=stored.duplicate_of
+    )
 
 
 def export_jsonl(session: Session, out: TextIO, *, site_names: Sequence[str] = ()) -> int:
     """Write one JSON object per line; returns how many were written."""
     written = 0
-    for article_id, article in iter_articles(session, site_names=site_names):
-        out.write(json.dumps(article_record(article_id, article), ensure_ascii=False))
+    for stored in iter_stored(session, site_names=site_names):
+        out.write(json.dumps(stored_record(stored), ensure_ascii=False))
         out.write("\n")
         written += 1
     return written
@@ -44,8 +63,8 @@ def export_csv(session: Session, out: TextIO, *, site_names: Sequence[str] = ())
     writer = csv.DictWriter(out, fieldnames=EXPORT_FIELDS, lineterminator="\n")
     writer.writeheader()
     written = 0
-    for article_id, article in iter_articles(session, site_names=site_names):
-        record = article_record(article_id, article)
+    for stored in iter_stored(session, site_names=site_names):
+        record = stored_record(stored)
         for name in LIST_FIELDS:
             record[name] = CSV_LIST_SEPARATOR.join(record[name])
         writer.writerow(record)

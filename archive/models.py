@@ -13,10 +13,12 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     DateTime,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -95,6 +97,9 @@ class Article(Base):
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
     url: Mapped[str] = mapped_column(Text)
     canonical_url: Mapped[str] = mapped_column(Text, unique=True)
+    url_key: Mapped[str] = mapped_column(Text, unique=True)
+    """The article's identity: its canonical URL without scheme and ``www.`` (see
+    :func:`archive.stories.url_key`), so http/https and www variants are one article."""
     title: Mapped[str | None] = mapped_column(Text)
     authors: Mapped[list[str]] = mapped_column(JSON, default=list)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
@@ -109,6 +114,12 @@ class Article(Base):
     fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    story_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    """The story this copy belongs to: the id of its first stored copy, stable for life."""
+    duplicate_of: Mapped[int | None] = mapped_column(
+        ForeignKey("articles.id", ondelete="SET NULL"), index=True
+    )
+    """The story's original (earliest published, then lowest id); None for the original."""
 
     site: Mapped[Site] = relationship(back_populates="articles")
     terms: Mapped[list[ArticleTerm]] = relationship(
@@ -116,12 +127,12 @@ class Article(Base):
     )
 
 
-TERM_KINDS = ("tag", "category", "topic")
+TERM_KINDS = ("tag", "category", "topic", "region")
 """Kinds of :class:`Term`; each matches the Article list field of that name plus "s"."""
 
 
 class Term(Base):
-    """A tag, category or topic name, shared by the articles that carry it."""
+    """A tag, category, topic or region name, shared by the articles that carry it."""
 
     __tablename__ = "terms"
     __table_args__ = (UniqueConstraint("kind", "name", name="uq_terms_kind_name"),)
@@ -207,4 +218,115 @@ class HttpValidator(Base):
     url: Mapped[str] = mapped_column(Text, primary_key=True)
     etag: Mapped[str | None] = mapped_column(Text)
     last_modified: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Revision(Base):
+    """A previous version of an article, kept when a re-crawl changed its title or body."""
+
+    __tablename__ = "revisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    """When the change was seen (the fetch time of the newer version)."""
+    changed_fields: Mapped[list[str]] = mapped_column(JSON, default=list)
+    title: Mapped[str | None] = mapped_column(Text)
+    body: Mapped[str | None] = mapped_column(Text)
+    body_html: Mapped[str | None] = mapped_column(Text)
+    modified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ArticleSignature(Base):
+    """An article's near-duplicate signature, to confirm candidates found by band."""
+
+    __tablename__ = "article_signatures"
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    minhash: Mapped[bytes] = mapped_column(LargeBinary)
+    """The signature's hash values, little-endian uint32 each."""
+    shingle_count: Mapped[int] = mapped_column(Integer)
+    numbers: Mapped[bytes] = mapped_column(LargeBinary)
+    """Hashes of the numbers the body states (see ``archive.stories.Signature``)."""
+
+
+class ArticleBand(Base):
+    """One LSH band hash of an article: articles sharing a band are near-duplicate
+    candidates, found by an index look-up on ``band_key`` whatever the archive's size."""
+
+    __tablename__ = "article_bands"
+    # Clustered on band_key in SQLite: a look-up reads one B-tree, no row fetch.
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    band_key: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class FetchBlob(Base):
+    """A raw response body, stored once however many fetches returned it.
+
+    Keyed by the SHA-256 of the uncompressed body, so an unchanged page costs one
+    row no matter how often it is re-fetched; ``data`` is ``compression``-compressed.
+    """
+
+    __tablename__ = "fetch_blobs"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(Integer)
+    """Bytes of the uncompressed body."""
+    compression: Mapped[str] = mapped_column(String(16), default="zlib")
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Fetch(Base):
+    """One HTTP response to an article request, as evidence (see ``archive.evidence``)."""
+
+    __tablename__ = "fetches"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str] = mapped_column(Text, index=True)
+    """The URL that answered (after redirects)."""
+    request_url: Mapped[str] = mapped_column(Text)
+    method: Mapped[str] = mapped_column(String(16), default="GET")
+    request_headers: Mapped[list[list[str]]] = mapped_column(JSON, default=list)
+    status: Mapped[int] = mapped_column(Integer)
+    protocol: Mapped[str | None] = mapped_column(String(16))
+    headers: Mapped[list[list[str]]] = mapped_column(JSON, default=list)
+    """Response headers as ``[name, value]`` pairs, in order, repeats kept."""
+    blob_sha256: Mapped[str] = mapped_column(ForeignKey("fetch_blobs.sha256"), index=True)
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    article_id: Mapped[int | None] = mapped_column(
+        ForeignKey("articles.id", ondelete="SET NULL"), index=True
+    )
+    """Set when the article was already stored at fetch time; else join on URL."""
+
+
+class SiteLock(Base):
+    """A lease on crawling a site, so overlapping runs (on any machine sharing the
+    database) skip a busy site; it expires, so a killed holder never blocks for ever."""
+
+    __tablename__ = "site_locks"
+
+    site_name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(255))
+    acquired_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SiteSchedule(Base):
+    """When a site is next due, following its observed publishing rate."""
+
+    __tablename__ = "site_schedule"
+
+    site_name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    next_crawl_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    interval_s: Mapped[int] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -11,7 +11,7 @@ import enum
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -20,18 +20,27 @@ from sqlalchemy.orm import Session, selectinload
 
 from archive import models
 from archive.models import utcnow
+from archive.stories import url_key
 from crawler.items import ARTICLE_FIELDS, DATETIME_FIELDS, Article
 
-TERM_FIELDS: dict[str, str] = {"tags": "tag", "categories": "category", "topics": "topic"}
+TERM_FIELDS: dict[str, str] = {
+    "tags": "tag",
+    "categories": "category",
+    "topics": "topic",
+    "regions": "region",
+}
 """Article list field -> ``terms.kind``."""
 COLUMN_FIELDS: tuple[str, ...] = tuple(
     name for name in ARTICLE_FIELDS if name not in TERM_FIELDS and name != "site"
 )
 """Article fields stored as ``articles`` columns of the same name."""
 CONTENT_FIELDS: tuple[str, ...] = tuple(
-    name for name in ARTICLE_FIELDS if name not in ("fetched_at", "url", "site")
+    name for name in ARTICLE_FIELDS if name not in ("fetched_at", "url", "site", "canonical_url")
 )
-"""Fields whose change makes a re-crawled article "updated" (fetch metadata does not)."""
+"""Fields whose change makes a re-crawled article "updated" (fetch metadata does not,
+nor an http/https or www variant of the same URL)."""
+REVISED_FIELDS: tuple[str, ...] = ("title", "body")
+"""Fields whose change keeps the previous version as a :class:`models.Revision`."""
 
 
 class Outcome(enum.StrEnum):
@@ -115,6 +124,8 @@ def _same_content(row: models.Article, article: Article) -> bool:
     for name in CONTENT_FIELDS:
         new = getattr(article, name)
         old = current[name]
+        if name == "modified_at" and new is None:
+            continue  # a page without a date keeps the one kabar recorded
         if name in DATETIME_FIELDS and old is not None and new is not None:
             if old != new:  # aware datetimes compare as instants
                 return False
@@ -127,8 +138,9 @@ def _same_content(row: models.Article, article: Article) -> bool:
 
 
 def find_article(session: Session, canonical_url: str) -> models.Article | None:
+    """The stored article at this URL or at its http/https or ``www.`` variant."""
     return session.scalar(
-        select(models.Article).where(models.Article.canonical_url == canonical_url)
+        select(models.Article).where(models.Article.url_key == url_key(canonical_url))
     )
 
 
@@ -156,11 +168,16 @@ def upsert_article(
     if row is None:
         try:
             with session.begin_nested():
-                row = models.Article(site_id=site_id, body_hash=body_hash)
+                row = models.Article(
+                    site_id=site_id,
+                    body_hash=body_hash,
+                    url_key=url_key(article.canonical_url),
+                )
                 for name in COLUMN_FIELDS:
                     setattr(row, name, getattr(article, name))
                 session.add(row)
                 session.flush()
+                row.story_id = row.id  # a story of one until near-duplicates link it
                 _set_terms(session, row, article)
                 session.flush()
             return row.id, Outcome.NEW
@@ -170,14 +187,47 @@ def upsert_article(
                 raise
     if _same_content(row, article):
         return row.id, Outcome.UNCHANGED
+    modified_at = _record_revision(session, row, article) or article.modified_at or row.modified_at
     for name in COLUMN_FIELDS:
-        setattr(row, name, getattr(article, name))
+        if name != "canonical_url":  # the first URL seen stays the article's (feed ids)
+            setattr(row, name, getattr(article, name))
+    row.modified_at = modified_at
     row.site_id = site_id
     row.body_hash = body_hash
     row.updated_at = utcnow()
     _set_terms(session, row, article)
     session.flush()
     return row.id, Outcome.UPDATED
+
+
+def _record_revision(session: Session, row: models.Article, article: Article) -> datetime | None:
+    """Keep the stored version when the title or body changed; returns the new
+    ``modified_at``: the page's, if later than the stored one, else the fetch time."""
+    changed = [
+        name
+        for name in REVISED_FIELDS
+        if (getattr(row, name) or None) != (getattr(article, name) or None)
+    ]
+    if not changed:
+        return None
+    seen_at = article.fetched_at or utcnow()
+    session.add(
+        models.Revision(
+            article_id=row.id,
+            recorded_at=seen_at,
+            changed_fields=changed,
+            title=row.title,
+            body=row.body,
+            body_html=row.body_html,
+            modified_at=row.modified_at,
+            fetched_at=row.fetched_at,
+        )
+    )
+    if article.modified_at is not None and (
+        row.modified_at is None or article.modified_at > row.modified_at
+    ):
+        return article.modified_at
+    return seen_at
 
 
 def count_articles(session: Session) -> int:
@@ -195,6 +245,15 @@ def row_to_article(row: models.Article) -> Article:
     return Article(site=row.site.name, **values)
 
 
+class StoredArticle(NamedTuple):
+    """An article with what the archive adds to it (see ``archive.export.STORED_FIELDS``)."""
+
+    id: int
+    article: Article
+    story_id: int
+    duplicate_of: int | None
+
+
 def iter_articles(
     session: Session,
     *,
@@ -202,6 +261,17 @@ def iter_articles(
     batch_size: int = 500,
 ) -> Iterator[tuple[int, Article]]:
     """Stream ``(id, Article)`` by id, in batches (memory stays flat for any archive size)."""
+    for stored in iter_stored(session, site_names=site_names, batch_size=batch_size):
+        yield stored.id, stored.article
+
+
+def iter_stored(
+    session: Session,
+    *,
+    site_names: Sequence[str] = (),
+    batch_size: int = 500,
+) -> Iterator[StoredArticle]:
+    """Like :func:`iter_articles`, with each article's story links."""
     last_id = 0
     while True:
         query = (
@@ -217,7 +287,8 @@ def iter_articles(
         if not rows:
             return
         for row in rows:
-            yield row.id, row_to_article(row)
+            story_id = row.story_id if row.story_id is not None else row.id
+            yield StoredArticle(row.id, row_to_article(row), story_id, row.duplicate_of)
         last_id = rows[-1].id
         session.expunge_all()
 

@@ -57,6 +57,8 @@ TELNETCONSOLE_ENABLED = False
 DOWNLOADER_MIDDLEWARES = {
     # After RetryMiddleware (550) on the way in, before it on responses.
     "crawler.middlewares.politeness.PolitenessMiddleware": 560,
+    # Just after HttpCompressionMiddleware (590) on responses: article pages decoded.
+    "crawler.middlewares.evidence.EvidenceMiddleware": 585,
 }
 REDIRECT_MAX_TIMES = 5
 URLLENGTH_LIMIT = 1000  # calendar and facet traps grow URLs
@@ -65,10 +67,28 @@ KABAR_MAX_RETRY_AFTER_S = 120.0  # a longer Retry-After gives up on the URL for 
 KABAR_BACKOFF_BASE_S = 1.0  # after a 5xx the host rests 1, 2, 4 … s (capped below)
 KABAR_BACKOFF_MAX_S = 60.0
 KABAR_MAX_CRAWL_DELAY_S = 30.0
+# Raw responses of article pages kept as evidence (archive.evidence, export --format warc);
+# fetch history older than the retention is pruned at the end of a crawl (0: kept forever).
+KABAR_EVIDENCE_ENABLED = os.environ.get("KABAR_EVIDENCE_ENABLED", "1") not in ("0", "false", "")
+KABAR_EVIDENCE_RETENTION_DAYS = int(os.environ.get("KABAR_EVIDENCE_RETENTION_DAYS", "0"))
+
+# --- kabar run (scheduling) ---------------------------------------------------
+KABAR_LOCK_TTL_S = 7200  # a site's lease; a killed run's lease expires after this
+KABAR_MIN_INTERVAL_S = 900  # adaptive schedule bounds: at most every 15 minutes ...
+KABAR_MAX_INTERVAL_S = 86400  # ... at least daily
+
+# --- distributed crawling (crawler.distributed, docs/operations.md) ---------------
+# Set: this process is one worker of many sharing each site's article frontier in Redis.
+KABAR_REDIS_URL = os.environ.get("KABAR_REDIS_URL")
+KABAR_REDIS_PREFIX = os.environ.get("KABAR_REDIS_PREFIX", "kabar")  # namespace of the keys
+KABAR_REDIS_WORKER_TIMEOUT_S = 600  # a silent worker stops counting (the last one cleans up)
+KABAR_REDIS_KEY_TTL_S = 86400  # keys left by killed workers expire after this
 
 ITEM_PIPELINES = {
     "pipelines.normalize.NormalizePipeline": 100,
     "pipelines.validate.ValidatePipeline": 200,
+    "pipelines.topics.TopicsPipeline": 250,
+    "pipelines.regions.RegionsPipeline": 260,
     "pipelines.deduplicate.DeduplicatePipeline": 300,
     "pipelines.store.StorePipeline": 900,
 }

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 import tomllib
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -102,9 +104,13 @@ class SiteConfig(BaseModel):
         return urlsplit(self.url).netloc.lower()
 
 
-def default_sites_path() -> Path:
-    """The ``sites.toml`` shipped with kabar: real Indonesian regional sites."""
-    return Path(__file__).with_name("sites.toml")
+def default_sites_path() -> Traversable:
+    """The ``sites.toml`` shipped with kabar: real Indonesian regional sites.
+
+    A package resource rather than a path next to this file, because scrapyd runs
+    kabar from a zipped egg where no such file exists on disk.
+    """
+    return resources.files("crawler").joinpath("sites.toml")
 
 
 def _describe(entry: Any, index: int) -> str:
@@ -139,7 +145,7 @@ def parse_sites(data: dict[str, Any], source: str) -> list[SiteConfig]:
 
 def load_sites(path: str | Path | None = None) -> list[SiteConfig]:
     """Read and validate a sites file (the shipped default when ``path`` is None)."""
-    file = Path(path) if path is not None else default_sites_path()
+    file: Traversable = Path(path) if path is not None else default_sites_path()
     try:
         data = tomllib.loads(file.read_text(encoding="utf-8"))
     except FileNotFoundError:

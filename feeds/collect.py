@@ -1,7 +1,9 @@
 """Read the archive into feeds: which feeds exist and their latest entries.
 
 The only module of ``feeds`` that knows the database; ``feeds.build`` and
-``feeds.publish`` work on :class:`feeds.model.FeedEntry` alone.
+``feeds.publish`` work on :class:`feeds.model.FeedEntry` alone. A story republished
+by several sites appears once in the ``all``, topic and region feeds (its original,
+``archive.stories``), and under each site in that site's feed.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 from archive import models
 from archive.repository import row_to_article
 from feeds.model import FeedEntry, FeedInfo
+from pipelines.topics import default_taxonomy
 
 DEFAULT_FEED_SIZE = 50
 SUMMARY_CHARS = 280
@@ -86,7 +89,8 @@ def collect_feeds(
 ) -> Iterator[tuple[FeedInfo, list[FeedEntry]]]:
     """Every feed kabar publishes, with its latest ``limit`` entries, newest first."""
     base = select(models.Article)
-    everything = session.scalars(_latest(base, limit)).all()
+    stories = base.where(models.Article.duplicate_of.is_(None))
+    everything = session.scalars(_latest(stories, limit)).all()
     yield (
         FeedInfo(
             slug="all",
@@ -96,12 +100,14 @@ def collect_feeds(
         ),
         [entry_for(r) for r in everything],
     )
+    # Topic feeds are the taxonomy's, in its order: labels stored before it are not topics.
+    order = {topic.name: n for n, topic in enumerate(default_taxonomy().topics)}
     topics = session.scalars(
-        select(models.Term).where(models.Term.kind == "topic").order_by(models.Term.name)
+        select(models.Term).where(models.Term.kind == "topic", models.Term.name.in_(order))
     ).all()
     topic_slugs: set[str] = set()
-    for term in topics:
-        query = base.join(models.ArticleTerm).where(models.ArticleTerm.term_id == term.id)
+    for term in sorted(topics, key=lambda t: order[t.name]):
+        query = stories.join(models.ArticleTerm).where(models.ArticleTerm.term_id == term.id)
         rows = session.scalars(_latest(query, limit)).all()
         yield (
             FeedInfo(
@@ -109,6 +115,24 @@ def collect_feeds(
                 title=f"kabar: {term.name}",
                 description=f"Berita terbaru bertopik {term.name}",
                 group="topic",
+            ),
+            [entry_for(r) for r in rows],
+        )
+    regions = session.scalars(
+        select(models.Term).where(models.Term.kind == "region").order_by(models.Term.name)
+    ).all()
+    region_slugs: set[str] = set()
+    for term in regions:
+        query = stories.join(models.ArticleTerm).where(models.ArticleTerm.term_id == term.id)
+        rows = session.scalars(_latest(query, limit)).all()
+        if not rows:
+            continue
+        yield (
+            FeedInfo(
+                slug=f"region-{slugify(term.name, region_slugs)}",
+                title=f"kabar: {term.name}",
+                description=f"Berita terbaru dari {term.name}",
+                group="region",
             ),
             [entry_for(r) for r in rows],
         )

@@ -123,7 +123,4 @@ class NormalizePipeline:
             and item.modified_at < item.published_at
         ):
             item.modified_at = None
-        if not item.topics and item.categories:
-            # The foundation's topic is the site's own category (the topics issue maps them).
-            item.topics = list(item.categories)
         return item

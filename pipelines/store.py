@@ -1,8 +1,9 @@
 """Store articles in the archive (upsert by canonical URL) and the run's per-site counts.
 
-Each article is committed on its own, so a killed crawl keeps everything stored
-before the kill. A database fault drops the item with a counted reason and the
-crawl goes on.
+Each article is committed on its own, together with its place in a story
+(near-duplicates across sites and runs, ``archive.stories``), so a killed crawl
+keeps everything stored before the kill and no copy is stored unlinked. A
+database fault drops the item with a counted reason and the crawl goes on.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from archive.repository import (
     start_run,
     upsert_article,
 )
+from archive.stories import link_story
+from pipelines import near_duplicates
 from pipelines.common import archive_sessions, count, crawled_site, drop
 from pipelines.fingerprints import body_hash
 
@@ -75,8 +78,18 @@ class StorePipeline:
     def process_item(self, item: Article) -> Article:
         try:
             site_id = self._site_id(item)
+            signature = near_duplicates.signature(item.body)
             with session_scope(archive_sessions(self.crawler)) as session:
-                _, outcome = upsert_article(session, site_id, item, body_hash=body_hash(item.body))
+                article_id, outcome = upsert_article(
+                    session, site_id, item, body_hash=body_hash(item.body)
+                )
+                if outcome is not Outcome.UNCHANGED and signature is not None:
+                    link = link_story(session, article_id, signature, rule=near_duplicates.RULE)
+                    if link.matched is not None:
+                        count(self.crawler, "stories/copies")
+                        logger.debug(
+                            "%s is a copy of article %d (%.2f)", item.url, link.matched, link.score
+                        )
         except SQLAlchemyError as exc:
             count(self.crawler, "errors/database")
             logger.error("not stored, database error: %s (%s)", item.url, exc.__class__.__name__)

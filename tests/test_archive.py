@@ -19,7 +19,7 @@ from archive.db import (
     session_scope,
     upgrade,
 )
-from archive.export import EXPORT_FIELDS, export_csv, export_jsonl
+from archive.export import EXPORT_FIELDS, STORED_FIELDS, export_csv, export_jsonl
 from archive.repository import Outcome, SiteInfo, count_articles, ensure_site, upsert_article
 from crawler.items import ARTICLE_FIELDS, Article
 
@@ -86,7 +86,8 @@ def test_upsert_is_keyed_by_canonical_url(db_url: str) -> None:
         out = io.StringIO()
         assert export_jsonl(session, out) == 1
     record = json.loads(out.getvalue())
-    assert list(record) == list(EXPORT_FIELDS) == ["id", *ARTICLE_FIELDS]
+    assert list(record) == list(EXPORT_FIELDS) == ["id", *ARTICLE_FIELDS, *STORED_FIELDS]
+    assert (record["story_id"], record["duplicate_of"]) == (record["id"], None)
     assert record["title"] == "Rakor (diperbarui)"
     assert record["tags"] == ["A", "B"]
     assert record["published_at"] == "2023-07-17T09:30:00+07:00"  # in the site's zone

@@ -3,9 +3,14 @@
 Each page kind is one class with one property per field (see
 :class:`~crawler.pages.article.ArticlePage`); spiders only route requests and
 hand the page body, URL and fetch time over.
+
+:class:`ExtractionError` is importable without loading the extractor (the
+command line catches it in every command); ``ArticlePage`` loads on first use.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 __all__ = ["ArticlePage", "ExtractionError"]
 
@@ -14,4 +19,13 @@ class ExtractionError(ValueError):
     """A page that cannot be read at all (empty, too large, not HTML); one line, names the URL."""
 
 
-from crawler.pages.article import ArticlePage  # noqa: E402  (ExtractionError must exist first)
+if TYPE_CHECKING:
+    from crawler.pages.article import ArticlePage
+
+
+def __getattr__(name: str) -> Any:
+    if name == "ArticlePage":
+        from crawler.pages.article import ArticlePage
+
+        return ArticlePage
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

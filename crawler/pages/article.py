@@ -10,8 +10,12 @@ Site-specific page objects subclass this and override only what differs.
 
 from __future__ import annotations
 
+import codecs
+import html
+import itertools
 import logging
 import re
+import unicodedata
 from datetime import datetime, tzinfo
 from functools import cached_property
 from typing import Any
@@ -24,11 +28,23 @@ from lxml.html import HtmlElement
 from trafilatura import bare_extraction
 from trafilatura.htmlprocessing import convert_to_html
 from trafilatura.xml import xmltotxt
-from w3lib.encoding import html_to_unicode
+from w3lib.encoding import (
+    html_body_declared_encoding,
+    html_to_unicode,
+    read_bom,
+    resolve_encoding,
+)
 
 from crawler.items import ARTICLE_FIELDS
 from crawler.pages import ExtractionError
-from crawler.pages.cleanup import Cleaned, clean_paragraphs, split_names
+from crawler.pages.cleanup import (
+    Cleaned,
+    clean_paragraphs,
+    credit_names,
+    is_desk_name,
+    split_dateline,
+    split_names,
+)
 from crawler.pages.dates import find_date, parse_date
 from crawler.pages.sanitize import sanitize_tree
 from crawler.pages.sources import ARTICLE_TYPES, LISTING_TYPES, Sources, as_list, read_sources
@@ -51,7 +67,16 @@ _PARSER = lxml.html.HTMLParser(
 )
 _SPACE = re.compile(r"\s+")
 _WORDS = re.compile(r"\w+")
-_TITLE_SEPARATORS = re.compile(r"\s+(?:[|\-–—:·•»]|::)\s+")
+_TITLE_SEPARATORS = re.compile(r"\s+(?:[|\-–—:·•»/]|::|--)\s+|\s*(?:\||--|::|»|·|•)\s*")
+_TITLE_SEPARATOR_END = re.compile(r"[\s|\-–—:·•»/]+$")
+_TITLE_SEPARATOR_START = re.compile(r"^[\s|\-–—:·•»/]+")
+_TITLE_VOTES = {"h1": 1.0, "headline": 1.0, "og:title": 2.0}
+"""Votes per headline source. og:title is the text the publisher chose to share; twitter:title
+and ``<title>`` mostly copy another source, so they confirm an ``h1`` but do not vote."""
+_TITLE_ORDER = ("h1", "headline", "og:title", "twitter:title", "title")
+_TITLE_REPEAT_VOTE = 0.05
+_TITLE_REPEAT_CAP = 20
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _LISTING_PATH = re.compile(
     r"/(?:tag|tags|category|kategori|categories|author|penulis|topic|topik|label|search|"
     r"cari|indeks|index|arsip|archive|page)(?:/|$)|[?&](?:s|q|search)=",
@@ -95,25 +120,57 @@ _BYLINE_XPATH = (
     "//body//*[contains(@class, 'author-name') or contains(@class, 'byline__name')"
     " or contains(@class, 'author__name') or @class='byline' or @class='author']"
 )
+_LABEL_XPATH = "//body//text()[contains(., ':')][not(parent::script or parent::style)]"
+_BYLINE_LABEL = re.compile(
+    r"^\s*(?:penulis|reporter|pewarta|wartawan|kontributor|writer|written by)\s*:", re.I
+)
+_CATEGORY_LINK_XPATH = "//body//a[contains(concat(' ', normalize-space(@rel), ' '), ' category ')]"
+_BREADCRUMB_XPATH = "//body//*[contains(@class, 'breadcrumb') or contains(@id, 'breadcrumb')][.//a]"
 _BAD_AUTHOR = re.compile(r"https?://|www\.|@|\d{3,}|^(?:admin|administrator|redaksi|staff)$", re.I)
 
 
 def _decode(html: str | bytes, encoding: str | None) -> str:
+    """Bytes to text, trusting the bytes over a declaration they contradict.
+
+    Sites lie about their charset: UTF-8 pages declare ISO-8859-1, and windows-1252
+    pages declare UTF-8. Bytes that are valid UTF-8 with non-ASCII characters are
+    UTF-8 whatever the page says (text in another encoding almost never is); bytes
+    that are not UTF-8 at all, on a page that claims UTF-8, are windows-1252.
+    """
     if isinstance(html, str):
         return html
-    header = f"text/html; charset={encoding}" if encoding else None
-
-    def detect(data: bytes) -> str:
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError:
-            return "cp1252"
-        return "utf-8"
-
+    if read_bom(html)[0] is not None:
+        return html_to_unicode(None, html)[1]
+    declared = _known_encoding(encoding)
+    if declared is None:
+        declared = _known_encoding(html_body_declared_encoding(html))
+        # A <meta> cannot be read in UTF-16/32 unless the page is not: the label is wrong.
+        declared = None if declared and declared.startswith("utf-16") else declared
     try:
-        return html_to_unicode(header, html, auto_detect_fun=detect)[1]
-    except LookupError:  # an unknown declared charset
-        return html_to_unicode(None, html, auto_detect_fun=detect)[1]
+        text = html.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and (declared in (None, "utf-8") or not text.isascii()):
+        return text
+    if text is None and declared in (None, "utf-8"):
+        loose = html.decode("utf-8", errors="replace")
+        # A few bad bytes in a UTF-8 page stay replacement characters.
+        if any(ord(c) > 0x7F and c != "\ufffd" for c in loose):
+            return loose
+        return html.decode("cp1252", errors="replace")
+    return html.decode(declared or "utf-8", errors="replace")
+
+
+def _known_encoding(label: str | None) -> str | None:
+    if not label:
+        return None
+    resolved = resolve_encoding(label)
+    if resolved is None:
+        return None
+    try:
+        return codecs.lookup(resolved).name.replace("_", "-")
+    except LookupError:
+        return None
 
 
 def parse_html(html: str | bytes, *, encoding: str | None = None) -> HtmlElement:
@@ -141,6 +198,20 @@ def _norm(text: str | None) -> str:
 
 def _text(node: HtmlElement) -> str:
     return _norm(node.text_content())
+
+
+def _fold(text: str) -> str:
+    """Text as readers compare it: NFKC, no invisible characters, whitespace folded."""
+    return _norm(_INVISIBLE.sub("", unicodedata.normalize("NFKC", text)))
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\W+", "", text.casefold())
+
+
+def _unescape(text: str) -> str:
+    """Metadata escaped twice ("&amp;#8216;") still carries entities once lxml decoded it."""
+    return _norm(html.unescape(text) if "&" in text else text)
 
 
 def _unique(values: list[str]) -> list[str]:
@@ -247,7 +318,9 @@ class ArticlePage:
         headlines = {h.casefold() for h in (*self._h1s, *self._meta_titles) if len(h) >= 15}
         names = {n.casefold() for n in _names_of(self.sources.article.get("author"))}
         names.update(n.casefold() for n in self._meta_authors())
-        return clean_paragraphs(paragraphs, headlines=headlines, names=names)
+        return clean_paragraphs(
+            paragraphs, headlines=headlines, names=names, site_names=self._site_keys
+        )
 
     def _confirmed_by_article_body(self, paragraphs: list[str]) -> list[str]:
         """Blank out lines absent from the publisher's own ``articleBody`` (boilerplate).
@@ -315,13 +388,23 @@ class ArticlePage:
 
     @cached_property
     def lead(self) -> str | None:
-        """The standfirst: the publisher's description, else the first paragraph."""
+        """The standfirst: the publisher's description when it is one, else the first paragraph.
+
+        WordPress fills the description with the opening words of the body (dateline
+        included, cut off with "[…]"): that is an excerpt, and the cleaned first
+        paragraph says the same without the dateline and the cut.
+        """
+        first = self._cleaned.paragraphs[0] if self._cleaned.paragraphs else None
         description = self.sources.article.get("description")
         if not isinstance(description, str):
             description = self.sources.first_meta("og:description", "description")
-        if description and len(_norm(description)) >= 20:
-            return _norm(description)
-        return self._cleaned.paragraphs[0] if self._cleaned.paragraphs else None
+        description = _norm(description)
+        if len(description) < 20:
+            return first
+        _, description = split_dateline(description, site_names=self._site_keys)
+        if first is not None and _is_excerpt_of(description, self.body or first):
+            return first
+        return description
 
     @cached_property
     def location(self) -> str | None:
@@ -330,23 +413,53 @@ class ArticlePage:
 
     # --- title --------------------------------------------------------------
 
-    def _site_names(self) -> list[str]:
-        names = [self.sources.first_meta("og:site_name", "application-name") or ""]
-        host = urlsplit(self.url).hostname or ""
-        names.append(host.removeprefix("www."))
-        names.append(host.removeprefix("www.").split(".")[0])
-        return [n.casefold() for n in names if n]
+    @cached_property
+    def _site_keys(self) -> list[str]:
+        """The site's names as keys (case-folded letters and digits): og:site_name,
+        the publisher, the WebSite object, the host name and its first label."""
+        names = [
+            self.sources.first_meta(
+                "og:site_name", "application-name", "apple-mobile-web-app-title"
+            )
+        ]
+        publisher = self.sources.article.get("publisher")
+        if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
+            names.append(publisher["name"])
+        names.extend(
+            o["name"]
+            for o in self.sources.objects
+            if isinstance(o.get("name"), str) and {"website", "organization"} & set(_types(o))
+        )
+        host = (urlsplit(self.url).hostname or "").removeprefix("www.")
+        names += [host, host.split(".")[0]]
+        keys = (_key(n) for n in names if n)
+        return _unique([k for k in keys if len(k) >= 3])
 
-    def _strip_site_name(self, title: str) -> str:
+    def _is_site_name(self, part: str) -> bool:
+        key = _key(part)
+        return len(key) >= 3 and any(key in site or site in key for site in self._site_keys)
+
+    def _strip_site_name(self, title: str, others: list[str]) -> str:
+        """``title`` without a site-name prefix or suffix ("Headline | Site", "Site: Headline").
+
+        A suffix is also dropped when what precedes it is another source's headline:
+        "Headline - Section - Site" where the page's ``h1`` says "Headline".
+        """
         parts = _TITLE_SEPARATORS.split(title)
         if len(parts) < 2:
             return title
-        sites = self._site_names()
-        for candidate in (parts[-1], parts[0]):
-            folded = candidate.casefold().replace(" ", "")
-            if any(s.replace(" ", "") in folded or folded in s for s in sites):
-                kept = parts[:-1] if candidate is parts[-1] else parts[1:]
-                return " - ".join(kept) if len(kept) > 1 else kept[0]
+        if self._is_site_name(parts[-1]):
+            head = title[: title.rfind(parts[-1])]
+            return _TITLE_SEPARATOR_END.sub("", head) or title
+        if self._is_site_name(parts[0]):
+            return _TITLE_SEPARATOR_START.sub("", title[len(parts[0]) :]) or title
+        for other in others:
+            if (
+                len(other) >= 0.4 * len(title)
+                and title.startswith(other)
+                and _TITLE_SEPARATORS.match(title, len(other)) is not None
+            ):
+                return other
         return title
 
     @cached_property
@@ -354,33 +467,66 @@ class ArticlePage:
         return [t for t in (_text(h) for h in self.tree.iterfind(".//body//h1")) if t][:5]
 
     @cached_property
-    def _meta_titles(self) -> list[str]:
+    def _title_sources(self) -> dict[str, str]:
+        """Each source's headline (entities decoded, whitespace folded), site names removed."""
         headline = self.sources.article.get("headline")
-        return [
-            _norm(m)
-            for m in (
-                headline if isinstance(headline, str) else None,
-                self.sources.first_meta("og:title"),
-                self.sources.first_meta("twitter:title"),
-                self._html_title,
-            )
-            if m
-        ]
+        raw = {
+            "headline": headline if isinstance(headline, str) else None,
+            "og:title": self.sources.first_meta("og:title"),
+            "twitter:title": self.sources.first_meta("twitter:title"),
+            "title": self._html_title,
+        }
+        metas = {name: _unescape(value) for name, value in raw.items() if value}
+        metas = {name: value for name, value in metas.items() if value}
+        h1s = [_unescape(h) for h in self._h1s]
+        others = [*h1s, *metas.values()]
+        found = {
+            name: self._strip_site_name(value, [o for o in others if o != value])
+            for name, value in metas.items()
+        }
+        keys = {_fold(v) for v in found.values()}
+        # The h1 that the metadata confirms; some pages have a logo or section h1 first.
+        h1 = next((h for h in h1s if _fold(h) in keys), h1s[0] if h1s else None)
+        return {"h1": h1, **found} if h1 else found
+
+    @cached_property
+    def _meta_titles(self) -> list[str]:
+        return [v for k, v in self._title_sources.items() if k != "h1"]
 
     @cached_property
     def title(self) -> str | None:
-        """The visible headline, confirmed by metadata; else metadata without the site suffix."""
-        metas = self._meta_titles
-        folded = [m.casefold() for m in metas]
-        for h1 in self._h1s:
-            key = h1.casefold()
-            if len(key) >= 10 and any(key == m or key in m for m in folded):
-                return h1
-        for meta in metas:
-            stripped = self._strip_site_name(meta)
-            if stripped:
-                return stripped
-        return self._h1s[0] if self._h1s else None
+        """The headline the page's sources agree on.
+
+        Each source votes for its text (``_TITLE_VOTES``); a visible ``h1`` that no
+        metadata confirms is ignored when metadata exists (it may be the logo or a
+        section name). Ties go to the text the page repeats most, then to the
+        visible headline.
+        """
+        sources = self._title_sources
+        if not sources:
+            return None
+        groups: dict[str, list[str]] = {}
+        for name, value in sources.items():
+            groups.setdefault(_fold(value), []).append(name)
+        if any(set(names) - {"h1"} for names in groups.values()):
+            groups = {k: names for k, names in groups.items() if set(names) - {"h1"}}
+        page_text = self._page_text if len(groups) > 1 else ""
+
+        def score(item: tuple[str, list[str]]) -> tuple[float, int]:
+            names = item[1]
+            votes = sum(_TITLE_VOTES.get(n, 0.0) for n in names)
+            surface = sources[names[0]]
+            repeats = min(page_text.count(surface), _TITLE_REPEAT_CAP) if page_text else 0
+            return votes + _TITLE_REPEAT_VOTE * repeats, -min(_TITLE_ORDER.index(n) for n in names)
+
+        _, names = max(groups.items(), key=score)
+        return sources[min(names, key=_TITLE_ORDER.index)]
+
+    @cached_property
+    def _page_text(self) -> str:
+        """The page's markup with entities decoded and whitespace folded (to count repeats)."""
+        markup = lxml.etree.tostring(self.tree, encoding="unicode")
+        return _SPACE.sub(" ", html.unescape(markup))
 
     @cached_property
     def _html_title(self) -> str | None:
@@ -404,7 +550,12 @@ class ArticlePage:
         return []
 
     def _is_name(self, name: str) -> bool:
-        return bool(name) and len(name) <= 60 and not _BAD_AUTHOR.search(name)
+        return (
+            bool(name)
+            and len(name) <= 60
+            and not _BAD_AUTHOR.search(name)
+            and not is_desk_name(name)
+        )
 
     def _meta_authors(self) -> list[str]:
         names: list[str] = []
@@ -430,7 +581,21 @@ class ArticlePage:
                 text = _text(node)
                 if 2 < len(text) <= 60:
                     names.extend(split_names(text))
+        if not names:
+            names = self._labelled_byline()
         return names
+
+    def _labelled_byline(self) -> list[str]:
+        """Names after a "Reporter:" / "Penulis:" label outside the body text."""
+        labelled = (t for t in self.tree.xpath(_LABEL_XPATH) if _BYLINE_LABEL.match(t))
+        for text_node in itertools.islice(labelled, 5):
+            parent = text_node.getparent()
+            if parent is None:
+                continue
+            names = credit_names(_text(parent))
+            if names:
+                return names
+        return []
 
     @cached_property
     def tags(self) -> list[str]:
@@ -455,8 +620,27 @@ class ArticlePage:
         if not found:
             found = list(self.sources.meta.get("article:section", []))
         if not found:
-            found = [_text(a) for a in self.tree.xpath("//body//a[@rel='category tag']")]
-        return _unique([_norm(c) for c in found if _norm(c)])
+            found = [_text(a) for a in self.tree.xpath(_CATEGORY_LINK_XPATH)]
+        if not found:
+            found = self._breadcrumb()
+        return _unique([_norm(c) for c in found if _norm(c) and len(_norm(c)) <= 60])
+
+    def _breadcrumb(self) -> list[str]:
+        """The sections of a breadcrumb trail, without its home link and the page itself."""
+        headline = (self.title or "").casefold()
+        for obj in self.sources.objects:
+            if "breadcrumblist" not in {t.lower() for t in _types(obj)}:
+                continue
+            items = [i for i in as_list(obj.get("itemListElement")) if isinstance(i, dict)]
+            names = [_breadcrumb_name(i) for i in items[1:]]
+            found = [n for n in names if n and n.casefold() != headline]
+            if found:
+                return found[-1:]
+        for trail in self.tree.xpath(_BREADCRUMB_XPATH)[:1]:
+            names = [_text(a) for a in trail.iter("a")][1:]
+            found = [n for n in names if n and n.casefold() != headline]
+            return found[-1:]
+        return []
 
     # --- dates --------------------------------------------------------------
 
@@ -606,6 +790,19 @@ class ArticlePage:
         }
         assert set(fields) <= set(ARTICLE_FIELDS)
         return fields
+
+
+def _breadcrumb_name(item: dict[str, Any]) -> str:
+    name = item.get("name")
+    if not isinstance(name, str) and isinstance(item.get("item"), dict):
+        name = item["item"].get("name")
+    return _norm(name) if isinstance(name, str) else ""
+
+
+def _is_excerpt_of(description: str, body: str) -> bool:
+    """Whether ``description`` is the body's opening words (an automatic excerpt)."""
+    words = _WORDS.findall(description.casefold())[:12]
+    return len(words) >= 5 and " ".join(words) in " ".join(_WORDS.findall(body.casefold()))
 
 
 def _types(obj: dict[str, Any]) -> list[str]:

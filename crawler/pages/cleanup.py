@@ -16,7 +16,14 @@ from dataclasses import dataclass, field
 
 from crawler.pages.dates import find_date
 
-__all__ = ["Cleaned", "clean_paragraphs", "split_dateline", "split_names"]
+__all__ = [
+    "Cleaned",
+    "clean_paragraphs",
+    "credit_names",
+    "is_desk_name",
+    "split_dateline",
+    "split_names",
+]
 
 # A paragraph starting like this is a teaser for another article.
 _TEASER = re.compile(
@@ -31,7 +38,7 @@ _NOISE = re.compile(
     r"^\s*(?:bagikan(?:\s+ini)?|share(?:\s+this)?(?:\s*:)?|suka\s+ini|like\s+this|"
     r"klik\s+untuk\s+(?:berbagi|membagikan)\S*.*|click\s+to\s+share.*|"
     r"(?:\d+\s+)?min(?:ute)?s?\s+read|loading\.*|advertisement|scroll\s+to\s+continue.*|"
-    r"iklan|sponsored|rekomendasi\s+untuk\s+anda|follow\s+us.*|ikuti\s+kami.*|"
+    r"iklan(?:\s*(?:&|dan)\s*promosi)?|sponsored|rekomendasi\s+untuk\s+anda|follow\s+us.*|ikuti\s+kami.*|"
     r"dapatkan\s+update\s+berita.*|simak\s+berita\s+dan\s+artikel\s+lainnya\s+di\s+google\s+news.*|"
     r"(?:©|\(c\)|copyright\b).{0,120}|all\s+rights\s+reserved.*|"
     r"-?\s*(?:rate\s+artikel\s+ini|(?:dis)?like\s*\(\d+\)|credits\s*\(\d+\)))"
@@ -59,6 +66,18 @@ _AUTHOR_LABELS = frozenset(
 # "(Deni)", "(Deni).", "(Deni/Rul)", "(ant)", "[red]"
 _CREDIT_PAREN = re.compile(r"^\s*[(\[](?P<names>[^()\[\]\d]{2,40})[)\]]\s*\.?\s*$")
 _TRAILING_PAREN = re.compile(r"\s+[(\[](?P<names>[^()\[\]\d]{2,40})[)\]]\s*\.?\s*$")
+# Desk and role words that credit lines and bylines use instead of a person's name.
+_DESK = frozenset(
+    {
+        "red", "redaksi", "tim redaksi", "redaktur", "admin", "administrator", "editor", "tim",
+        "staff", "staf", "webmaster", "newsroom", "desk", "humas", "adv", "advertorial",
+    }
+)  # fmt: skip
+# A credit naming a press release ("(Rilis/Diskominfo Banyuasin)") credits its source,
+# not a writer.
+_RELEASE = re.compile(
+    r"^(?:rilis|rls|release|press\s+release|siaran\s+pers|humas|adv|advertorial)$", re.I
+)
 _BYLINE = re.compile(r"^\s*(?:oleh|by|von|par|por|di)\s*:?\s*(?P<names>.{0,60})$", re.I)
 _WORD = re.compile(r"\w+")
 _LEADING_WINDOW = 8
@@ -74,6 +93,8 @@ _DATELINES: tuple[re.Pattern[str], ...] = (
     re.compile(r"^\s*" + _PLACE + r"\s+[–—-]{1,2}\s+(?=\S)"),
 )
 _OUTLET = re.compile(r"(?:\.(?:com|co|id|net|org|news)\b|\b(?:co\s+id|news|pos|times)\b)", re.I)
+_PLACE_ONLY = re.compile(_PLACE + r"$")
+_ROMAN = re.compile(r"^(?=[IVX])X{0,3}(?:IX|IV|V?I{0,3})$")
 
 
 @dataclass
@@ -98,8 +119,20 @@ def split_names(text: str) -> list[str]:
     return [p.strip(" .") for p in parts if p.strip(" .")]
 
 
-def split_dateline(paragraph: str) -> tuple[str | None, str]:
-    """(place, rest) when ``paragraph`` opens with a dateline, else (None, paragraph)."""
+def _is_outlet(text: str, site_names: Collection[str]) -> bool:
+    key = re.sub(r"\W+", "", text.casefold())
+    return bool(_OUTLET.search(text)) or any(
+        key and (key == name or key.startswith(name)) for name in site_names
+    )
+
+
+def split_dateline(paragraph: str, *, site_names: Collection[str] = ()) -> tuple[str | None, str]:
+    """(place, rest) when ``paragraph`` opens with a dateline, else (None, paragraph).
+
+    ``site_names`` (case-folded, letters and digits only) tell an outlet written
+    before the place ("SUARASUMSEL.ID, PALEMBANG -") from the place itself.
+    """
+    names = [n for n in site_names if len(n) >= 4]
     for index, pattern in enumerate(_DATELINES):
         match = pattern.match(paragraph)
         if match is None:
@@ -108,6 +141,12 @@ def split_dateline(paragraph: str) -> tuple[str | None, str]:
         rest = paragraph[match.end() :]
         if len(rest) < 20:
             continue
+        if index == 0 and _is_outlet(place, names):
+            # The outlet comes first: the place is what follows the comma.
+            swapped = _PLACE_ONLY.match(match["outlet"].strip())
+            if swapped is None or _is_outlet(swapped["place"], names):
+                continue
+            return _title(swapped["place"]), rest
         # A bare "Place -" is only a dateline when the place is written in capitals
         # or is a single word; "Update - Something" must not become a location.
         if index == 2 and not (place.isupper() or " " not in place):
@@ -119,7 +158,15 @@ def split_dateline(paragraph: str) -> tuple[str | None, str]:
 
 
 def _title(place: str) -> str:
-    return " ".join(w.capitalize() if w.isupper() else w for w in place.split())
+    # "BANYUASIN II" -> "Banyuasin II": a Roman numeral stays in capitals.
+    return " ".join(
+        w.capitalize() if w.isupper() and not _ROMAN.match(w) else w for w in place.split()
+    )
+
+
+def is_desk_name(name: str) -> bool:
+    """ "Red", "Redaksi", "Admin": the desk or a role, not a person."""
+    return re.sub(r"\s+", " ", name.casefold().strip(" .")) in _DESK
 
 
 def _credit(paragraph: str) -> tuple[bool, list[str]] | None:
@@ -132,13 +179,27 @@ def _credit(paragraph: str) -> tuple[bool, list[str]] | None:
         return label["label"].lower() in _AUTHOR_LABELS, names
     paren = _CREDIT_PAREN.match(paragraph)
     if paren is not None:
-        return True, split_names(paren["names"])
+        names = split_names(paren["names"])
+        return not any(_RELEASE.match(n) for n in names), names
     return None
+
+
+def credit_names(text: str) -> list[str]:
+    """The people a credit line names as writers: "Reporter: Sari Wulandari" -> ["Sari Wulandari"].
+
+    Editors, photographers, sources, desks and press releases give nothing.
+    """
+    found = _credit(text)
+    if found is None or not found[0]:
+        return []
+    return _as_authors(found[1])
 
 
 def _as_authors(names: list[str]) -> list[str]:
     # "(ant)" or "(red)" are agency / desk codes, not people.
-    return [n for n in names if _NAME.match(n) and len(n) > 2]
+    if any(_RELEASE.match(n) for n in names):
+        return []
+    return [n for n in names if _NAME.match(n) and len(n) > 2 and not is_desk_name(n)]
 
 
 def _drop_tail_credits(paragraphs: list[str], kept: list[int], credited: list[str]) -> None:
@@ -191,6 +252,7 @@ def clean_paragraphs(
     strip_dateline: bool = True,
     headlines: Collection[str] = (),
     names: Collection[str] = (),
+    site_names: Collection[str] = (),
 ) -> Cleaned:
     """Drop teasers, boilerplate, the comment form and trailing credits; split the dateline.
 
@@ -213,7 +275,7 @@ def clean_paragraphs(
         out[-1] = _strip_trailing_paren(out[-1], credited)
     location = None
     if strip_dateline and out:
-        location, out[0] = split_dateline(out[0])
+        location, out[0] = split_dateline(out[0], site_names=site_names)
     return Cleaned(paragraphs=out, kept=kept, credited=_unique(credited), location=location)
 
 

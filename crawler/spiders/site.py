@@ -64,6 +64,7 @@ from crawler.discovery.sitemaps import (
 )
 from crawler.discovery.urls import next_page_link
 from crawler.discovery.wordpress import ApiError, api_root, parse_posts, posts_url
+from crawler.distributed import apply_redis_settings
 from crawler.items import Article
 from crawler.pages import ExtractionError
 from crawler.pages.article import ArticlePage
@@ -129,6 +130,8 @@ class SiteSpider(scrapy.Spider):
         if getattr(cls, "site", None) is not None:
             # The per-site request budget of a run.
             settings.set("CLOSESPIDER_PAGECOUNT", cls.site.max_requests, priority="spider")
+        # KABAR_REDIS_URL set: a worker of a distributed crawl (crawler.distributed).
+        apply_redis_settings(settings)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -250,6 +253,8 @@ class SiteSpider(scrapy.Spider):
         kind = failure_kind(failure)
         self._inc(f"errors/{kind}")
         self.site_unreachable = kind
+        if self.crawler.stats is not None:
+            self.crawler.stats.set_value(f"{STATS_PREFIX}/unreachable", kind)
         if kind == "forbidden_by_robots":
             logger.error("%s: robots.txt forbids the homepage %s", self.name, self.site.url)
         else:
@@ -295,9 +300,16 @@ class SiteSpider(scrapy.Spider):
         self._remember_validators(response)
         return False
 
+    @property
+    def full(self) -> bool:
+        """True until a run has listed the site completely: then every listing is read
+        to its end (within the age window), known articles or not, so a crawl that was
+        killed half-way is completed by the next run."""
+        return self.state.last_success_at is None
+
     def _consider(self, candidate: Candidate) -> str:
-        """Schedule an article if it is new or modified; says what it was:
-        new, known, old, budget, offsite or other."""
+        """Schedule an article if it is new or modified; says what it was: new, known
+        (stored and unchanged), seen (already in this run), old, budget, offsite, other."""
         url = canonical_url(candidate.url)
         if not same_site(url, self.site.netloc):
             return "offsite"
@@ -310,7 +322,7 @@ class SiteSpider(scrapy.Spider):
             self._inc("skipped/too_old")
             return "old"
         if url in self.scheduled:
-            return "known"
+            return "seen"
         stored = self.known.get(url)
         if stored is not None and not (
             candidate.modified_at is not None and candidate.modified_at > stored + VERSION_SLACK
@@ -512,8 +524,9 @@ class SiteSpider(scrapy.Spider):
             Candidate(url=u) for u in links if self._is_article_link(u)
         )
         yield from requests
-        if "new" in outcomes:
-            # Page on only while pages still hold articles we do not have.
+        if "new" in outcomes or (self.full and "known" in outcomes):
+            # Page on while pages hold articles we do not have (or, until the site was
+            # listed completely once, any article not seen in this run).
             following = next_page_link(response.selector, response.url)
             if following and same_site(following, self.site.netloc):
                 request = self._section_request(canonical_url(following))
@@ -545,7 +558,9 @@ class SiteSpider(scrapy.Spider):
         page = int(response.meta.get("kabar_page", 1))
         total = int(response.headers.get("X-WP-TotalPages", b"1") or 1)
         # Posts come newest change first: stop at the first page with nothing new.
-        if page < total and candidates and "new" in outcomes and "old" not in outcomes:
+        # Newest change first: the first run reads to the age limit, later runs get
+        # only what changed since the last complete run (modified_after).
+        if page < total and candidates and "old" not in outcomes:
             root = response.meta["kabar_root"]
             incremental = self.state.last_success_at is not None
             url = posts_url(
@@ -579,11 +594,17 @@ class SiteSpider(scrapy.Spider):
         requests, outcomes = self._schedule(candidates)
         yield from requests
         page = int(response.meta.get("kabar_page", 1))
-        if page > 1 and "new" not in outcomes:
-            # A feed that does not page (or repeats itself): listings fill the gap.
+        if page > 1 and all(outcome == "seen" for outcome in outcomes):
+            # A feed that does not page (it repeats itself): listings fill the gap.
             yield from self._backfill()
-        elif candidates and "new" in outcomes and "known" not in outcomes and "old" not in outcomes:
-            # Every item is new: older ones may be missing. WordPress pages its feeds.
+        elif (
+            candidates
+            and "old" not in outcomes
+            and ("new" in outcomes or self.full)
+            and (self.full or "known" not in outcomes)
+        ):
+            # Older items may be missing (every item new, or the site never listed
+            # completely): WordPress pages its feeds.
             if page < self.settings.getint("KABAR_MAX_FEED_PAGES", 20):
                 base = response.meta.get("kabar_feed", response.url)
                 sep = "&" if "?" in base else "?"

@@ -12,17 +12,19 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
-from kabar.demo.process import MockWebError, serve_mockweb_subprocess
-from kabar.demo.web import DEFAULT_NOW, MockArticle, MockSite, MockWeb, build_web
+from kabar.demo.process import MockWebError, ServedMockWeb, serve_mockweb_subprocess
+from kabar.demo.web import DEFAULT_NOW, Fault, MockArticle, MockSite, MockWeb, build_web
 
 MOCK_AGE_WINDOW_DAYS = 30
 
 __all__ = [
     "DEFAULT_NOW",
+    "Fault",
     "MockArticle",
     "MockSite",
     "MockWeb",
     "MockWebError",
+    "ServedMockWeb",
     "build_web",
     "serve_mockweb_subprocess",
     "write_sites_toml",

@@ -1,16 +1,20 @@
 """The mock sites' non-page documents: robots.txt, RSS and Atom feeds, sitemaps, files.
 
 Shaped like WordPress's and Yoast's output (RFC-822 dates in UTC, CDATA
-bodies, ``?p=`` GUIDs, a sitemap index) because kabar's discovery parses the
-real ones. The PNG and PDF writers exist so images and the "download" fault
-are served as real files of their content type, built here without libraries.
+bodies, ``?p=`` GUIDs, ``?paged=`` feed pages, sitemap indexes, a Google News
+sitemap, a gzipped child) because kabar's discovery parses the real ones. The PNG
+and PDF writers exist so images and the "download" fault are served as real files
+of their content type, built here without libraries.
 """
 
 from __future__ import annotations
 
+import functools
+import gzip
+import math
 import struct
 import zlib
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from html import escape
 from typing import TYPE_CHECKING
@@ -18,12 +22,21 @@ from typing import TYPE_CHECKING
 from kabar.demo import themes
 
 if TYPE_CHECKING:
-    from kabar.demo.web import MockArticle, MockSite
+    from collections.abc import Callable
+
+    from kabar.demo.web import MockArticle, MockSite, Query
 
 FEED_SIZE = 10
+POSTS_PER_SITEMAP = 6
+"""Yoast splits at 1,000; the mock splits small so that a site has two post sitemaps."""
+NEWS_SITEMAP_DAYS = 2
+"""Google News sitemaps list only the last two days' articles."""
 RSS = "application/rss+xml; charset=utf-8"
 ATOM = "application/atom+xml; charset=utf-8"
 XML = "application/xml; charset=utf-8"
+GZIP = "application/x-gzip"
+_NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+_NEWS_NS = 'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"'
 GENERATOR = "https://wordpress.org/?v=6.2.2"
 
 _RSS_HEAD = """<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"
@@ -47,36 +60,71 @@ _RSS_HEAD = """<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"
 """
 
 
-def render(site: MockSite, path: str, base_url: str) -> tuple[str, str] | None:
-    """``(content type, text)`` of the document at ``path``, or None if the site has none."""
+def render(
+    site: MockSite, path: str, query: Query, base_url: str
+) -> tuple[str, str | bytes] | None:
+    """``(content type, text)`` of the document at ``path``, or None if the site has none.
+
+    Feeds and sitemaps come as text (the caller adds validators); static files and
+    gzipped sitemaps as bytes.
+    """
     if path == "/robots.txt":
-        return "text/plain; charset=utf-8", robots(site, base_url)
-    if path == f"/wp-content/themes/{site.theme}/style.css":
-        return "text/css; charset=utf-8", themes.data_file("style.css")
+        return "text/plain; charset=utf-8", robots(site, base_url).encode()
+    if path.startswith("/wp-content/themes/") and path.endswith("/style.css"):
+        return "text/css; charset=utf-8", themes.data_file("style.css").encode()
+    page = query.get("paged", ["1"])[0]
+    if not page.isdigit() or int(page) < 1 or (int(page) > 1 and not _feed_page(site, int(page))):
+        return None  # WordPress answers 404 past a feed's last page
     if "rss" in site.feeds and path == "/feed/":
-        return RSS, rss(site, base_url)
+        return RSS, rss(site, base_url, page=int(page))
     if "rss" in site.feeds and path == "/comments/feed/":
         return RSS, rss(site, base_url, comments=True)
     if "atom" in site.feeds and path == "/feed/atom/":
-        return ATOM, atom(site, base_url)
-    sitemaps = {
-        "index": {
-            "/sitemap.xml": sitemap_index,
-            "/post-sitemap.xml": post_sitemap,
-            "/category-sitemap.xml": category_sitemap,
-        },
-        "urlset": {"/sitemap.xml": post_sitemap},
-        "none": {},
-    }[site.sitemap]
-    if path in sitemaps:
-        return XML, sitemaps[path](site, base_url)
+        return ATOM, atom(site, base_url, page=int(page))
+    if path in (sitemaps := _sitemaps(site)):
+        text = sitemaps[path](site, base_url)
+        if path.endswith(".gz"):
+            return GZIP, gzip.compress(text.encode(), mtime=0)
+        return XML, text
     return None
 
 
+def _feed_page(site: MockSite, page: int) -> tuple[MockArticle, ...]:
+    return site.articles[(page - 1) * FEED_SIZE : page * FEED_SIZE]
+
+
+def _sitemaps(site: MockSite) -> dict[str, Callable[[MockSite, str], str]]:
+    if site.sitemap == "index":
+        return {
+            "/sitemap.xml": sitemap_index,
+            "/post-sitemap.xml": post_sitemap,
+            "/category-sitemap.xml": category_sitemap,
+        }
+    if site.sitemap == "urlset":
+        return {"/sitemap.xml": post_sitemap}
+    if site.sitemap == "yoast_news":
+        parts: dict[str, Callable[[MockSite, str], str]] = {
+            "/sitemap_index.xml": yoast_index,
+            "/page-sitemap.xml": page_sitemap,
+            "/category-sitemap.xml": category_sitemap,
+            "/news-sitemap.xml": news_sitemap,
+        }
+        for number, name in enumerate(_post_sitemap_names(site), start=1):
+            parts[f"/{name}"] = functools.partial(post_sitemap_part, number=number)
+        return parts
+    return {}
+
+
 def robots(site: MockSite, base_url: str) -> str:
-    lines = ["User-agent: *", "Disallow: /wp-admin/", "Allow: /wp-admin/admin-ajax.php", ""]
+    lines = ["User-agent: *", "Disallow: /wp-admin/"]
+    lines += [f"Disallow: {path}" for path in site.disallow]
+    lines.append("Allow: /wp-admin/admin-ajax.php")
+    if site.crawl_delay is not None:
+        lines.append(f"Crawl-delay: {site.crawl_delay:g}")
+    lines.append("")
     if site.sitemap != "none":
-        lines += [f"Sitemap: {base_url}sitemap.xml", ""]
+        name = "sitemap_index.xml" if site.sitemap == "yoast_news" else "sitemap.xml"
+        lines += [f"Sitemap: {base_url}{name}", ""]
     return "\n".join(lines)
 
 
@@ -92,9 +140,9 @@ def _guid(base_url: str, article: MockArticle) -> str:
     return f"{base_url}?p={article.post_id}"
 
 
-def rss(site: MockSite, base_url: str, *, comments: bool = False) -> str:
+def rss(site: MockSite, base_url: str, *, comments: bool = False, page: int = 1) -> str:
     """The WordPress RSS 2.0 feed of the latest posts (or the empty comments feed)."""
-    items = () if comments else site.articles[:FEED_SIZE]
+    items = () if comments else _feed_page(site, page)
     built = max((a.modified for a in site.articles), default=site.now)
     parts = [
         _RSS_HEAD.format(
@@ -131,7 +179,7 @@ def rss(site: MockSite, base_url: str, *, comments: bool = False) -> str:
     return "".join(parts)
 
 
-def atom(site: MockSite, base_url: str) -> str:
+def atom(site: MockSite, base_url: str, *, page: int = 1) -> str:
     """The WordPress Atom feed (``/feed/atom/``) of the latest posts."""
     updated = max((a.modified for a in site.articles), default=site.now)
     parts = [
@@ -147,7 +195,7 @@ def atom(site: MockSite, base_url: str) -> str:
         f'\t<link rel="self" type="application/atom+xml" href="{base_url}feed/atom/" />\n'
         f'\t<generator uri="https://wordpress.org/" version="6.2.2">WordPress</generator>\n'
     ]
-    for article in site.articles[:FEED_SIZE]:
+    for article in _feed_page(site, page):
         url = escape(article.url(base_url))
         categories = "".join(
             f'\t\t<category scheme="{base_url}" term="{escape(term)}" />\n'
@@ -177,11 +225,7 @@ def _urlset(entries: list[tuple[str, datetime]]) -> str:
         f"\t</url>\n"
         for loc, lastmod in entries
     )
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
-        f"{urls}</urlset>\n"
-    )
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset {_NS}>\n{urls}</urlset>\n'
 
 
 def post_sitemap(site: MockSite, base_url: str) -> str:
@@ -207,17 +251,85 @@ def category_sitemap(site: MockSite, base_url: str) -> str:
 
 
 def sitemap_index(site: MockSite, base_url: str) -> str:
-    latest = max(a.modified for a in site.articles).astimezone(UTC)
-    children = "".join(
+    latest = max(a.modified for a in site.articles)
+    return _index(base_url, [("post-sitemap.xml", latest), ("category-sitemap.xml", latest)])
+
+
+def _index(base_url: str, children: list[tuple[str, datetime]]) -> str:
+    entries = "".join(
         f"\t<sitemap>\n\t\t<loc>{base_url}{name}</loc>\n"
-        f"\t\t<lastmod>{latest.isoformat()}</lastmod>\n\t</sitemap>\n"
-        for name in ("post-sitemap.xml", "category-sitemap.xml")
+        f"\t\t<lastmod>{lastmod.astimezone(UTC).isoformat()}</lastmod>\n\t</sitemap>\n"
+        for name, lastmod in children
     )
     return (
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
-        f"{children}</sitemapindex>\n"
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex {_NS}>\n{entries}</sitemapindex>\n'
     )
+
+
+def _post_parts(site: MockSite) -> list[tuple[MockArticle, ...]]:
+    """The posts, oldest first, cut into Yoast's numbered post sitemaps."""
+    oldest_first = site.articles[::-1]
+    count = max(1, math.ceil(len(oldest_first) / POSTS_PER_SITEMAP))
+    return [oldest_first[i * POSTS_PER_SITEMAP : (i + 1) * POSTS_PER_SITEMAP] for i in range(count)]
+
+
+def _post_sitemap_names(site: MockSite) -> list[str]:
+    """``post-sitemap.xml``, ``post-sitemap2.xml``, ...: the last one gzipped."""
+    count = len(_post_parts(site))
+    names = [f"post-sitemap{n if n > 1 else ''}.xml" for n in range(1, count + 1)]
+    if count > 1:
+        names[-1] += ".gz"
+    return names
+
+
+def yoast_index(site: MockSite, base_url: str) -> str:
+    """Yoast's ``/sitemap_index.xml``: post parts, pages, categories and the news sitemap."""
+    parts = _post_parts(site)
+    children = [
+        (name, max(a.modified for a in part))
+        for name, part in zip(_post_sitemap_names(site), parts, strict=True)
+    ]
+    oldest = site.articles[-1].published
+    latest = max(a.modified for a in site.articles)
+    children += [
+        ("page-sitemap.xml", oldest),
+        ("category-sitemap.xml", latest),
+        ("news-sitemap.xml", latest),
+    ]
+    return _index(base_url, children)
+
+
+def post_sitemap_part(site: MockSite, base_url: str, number: int) -> str:
+    """One of Yoast's numbered post sitemaps (the first starts with the homepage)."""
+    part = _post_parts(site)[number - 1]
+    entries = [(a.url(base_url), a.modified.astimezone(UTC)) for a in part]
+    if number == 1:
+        entries.insert(0, (base_url, max(a.modified for a in site.articles).astimezone(UTC)))
+    return _urlset(entries)
+
+
+def page_sitemap(site: MockSite, base_url: str) -> str:
+    """The static pages (about, contact, ...): never articles."""
+    since = site.articles[-1].published.astimezone(UTC)
+    return _urlset([(base_url + path.lstrip("/"), since) for path in themes.STATIC_PATHS])
+
+
+def news_sitemap(site: MockSite, base_url: str) -> str:
+    """A Google News sitemap: the articles of the last two days, with title and date."""
+    recent = [
+        a for a in site.articles if a.published > site.now - timedelta(days=NEWS_SITEMAP_DAYS)
+    ]
+    urls = "".join(
+        f"\t<url>\n\t\t<loc>{escape(a.url(base_url))}</loc>\n"
+        f"\t\t<news:news>\n\t\t\t<news:publication>\n"
+        f"\t\t\t\t<news:name>{escape(site.title)}</news:name>\n"
+        f"\t\t\t\t<news:language>id</news:language>\n\t\t\t</news:publication>\n"
+        f"\t\t\t<news:publication_date>{_utc(a.published)}</news:publication_date>\n"
+        f"\t\t\t<news:title>{escape(a.title, quote=False)}</news:title>\n"
+        f"\t\t</news:news>\n\t</url>\n"
+        for a in recent
+    )
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset {_NS} {_NEWS_NS}>\n{urls}</urlset>\n'
 
 
 def png(label: str, width: int = 160, height: int = 90) -> bytes:

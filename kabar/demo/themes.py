@@ -57,6 +57,10 @@ _STATIC_PAGES = {
         ),
     ),
 }
+STATIC_PATHS = tuple(_STATIC_PAGES)
+"""The site's static pages (never articles), as Yoast's page sitemap lists them."""
+_THEMES: dict[str, type[Theme]] = {}
+"""Theme name -> class; each :class:`Theme` subclass with a ``name`` registers itself."""
 
 
 @functools.cache
@@ -65,14 +69,14 @@ def data_file(name: str) -> str:
     return resources.files("kabar.demo").joinpath("data", name).read_text(encoding="utf-8")
 
 
-def _template(name: str) -> Template:
+def template(name: str) -> Template:
+    """A page skeleton of ``kabar/demo/data`` (:class:`string.Template`)."""
     return Template(data_file(name))
 
 
 def for_site(site: MockSite, base_url: str) -> Theme:
     """The theme ``site`` is configured with, bound to the URL it is served at."""
-    themes: dict[str, type[Theme]] = {t.name: t for t in (Jurnal, Terang, Klasik)}
-    return themes[site.theme](site, base_url)
+    return _THEMES[site.theme](site, base_url)
 
 
 def _ld_json(data: Any, css_class: str = "") -> str:
@@ -102,6 +106,11 @@ class Theme:
     """What every theme shares: the WordPress parts and the page assembly."""
 
     name: ClassVar[str]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "name" in cls.__dict__:
+            _THEMES[cls.name] = cls
 
     def __init__(self, site: MockSite, base_url: str) -> None:
         self.site = site
@@ -214,10 +223,12 @@ class Theme:
                 f'<link rel="alternate" type="application/rss+xml" title="{e(self.site.title)} '
                 f'&raquo; Umpan Komentar" href="{self.link("/comments/feed/")}" />'
             )
+        if self.site.rest_api == "enabled":
+            links.append(f'<link rel="https://api.w.org/" href="{self.abs("/wp-json/")}" />')
         return "\n".join(links)
 
     def comment_form(self, article: MockArticle) -> str:
-        return _template("comment_form.html").substitute(
+        return template("comment_form.html").substitute(
             url=self.abs(article.path), base=self.base, post_id=article.post_id
         )
 
@@ -354,7 +365,7 @@ class Jurnal(Theme):
             f'class="wp-block-latest-posts__post-date">{date_words(a.published)}</time></li>'
             for a in self.site.articles[:5]
         )
-        return _template("jurnal_frame.html").substitute(
+        return template("jurnal_frame.html").substitute(
             self.frame_values(title, head, body_class, main),
             brand_tag="h1" if home else "p",
             recent=recent,
@@ -451,7 +462,7 @@ class Jurnal(Theme):
             f"post-{a.post_id} post type-post status-publish format-standard has-post-thumbnail "
             f"hentry category-{a.category} " + " ".join(f"tag-{slugify(t)}" for t in a.tags)
         )
-        return _template("jurnal_article.html").substitute(
+        return template("jurnal_article.html").substitute(
             self.article_values(a),
             classes=classes,
             published_iso=_utc(a.published),
@@ -500,7 +511,7 @@ class Terang(Theme):
             f'<span class="title">{e(a.title)}</span></a></li>'
             for a in self.site.articles[:5]
         )
-        return _template("terang_frame.html").substitute(
+        return template("terang_frame.html").substitute(
             self.frame_values(title, head, body_class, main), recent=recent
         )
 
@@ -558,7 +569,7 @@ class Terang(Theme):
             for r in self.related(a)
         )
         values = self.article_values(a) | {"content": "\n".join(paragraphs)}
-        return _template("terang_article.html").substitute(
+        return template("terang_article.html").substitute(
             values,
             published_iso=a.published.isoformat(),
             published=day_date_time_words(a.published),
@@ -621,7 +632,7 @@ class Klasik(Theme):
             f"{day_date_time_words(a.published)}</span></li>"
             for a in self.site.articles[:5]
         )
-        return _template("klasik_frame.html").substitute(
+        return template("klasik_frame.html").substitute(
             self.frame_values(title, head, body_class, main), popular=popular, recent=recent
         )
 
@@ -637,7 +648,7 @@ class Klasik(Theme):
             f"{day_date_time_words(r.published)}</span></li>"
             for r in self.related(article, 4)
         )
-        return _template("klasik_article.html").substitute(
+        return template("klasik_article.html").substitute(
             self.article_values(article),
             published=day_date_time_words(article.published),
             tags=self.tag_links(article, " "),

@@ -3,26 +3,34 @@
 kabar's demo and crawl tests need sites that behave like the real ones (several
 WordPress themes, feeds, sitemaps, broken pages) yet never change between runs.
 Every response is a pure function of the stories in ``data/stories.toml``, a
-fixed random seed, ``now`` and the base URL the site is served on. The base URL
-is only known once a server has bound its port, so pages are rendered per
-request by :meth:`MockSite.render`. :meth:`MockWeb.articles` is the ground truth
-a crawl's recall and extraction quality are measured against.
+fixed random seed, ``now``, the day the web has advanced to, the base URL the
+site is served on and how many times the URL was asked for (a few trap pages fail
+only the first time). The base URL is only known once a server has bound its
+port, so pages are rendered per request by :meth:`MockSite.render`.
+:meth:`MockWeb.articles` is the ground truth a crawl's recall and extraction
+quality are measured against; :meth:`MockWeb.faults` lists the traps and faults.
+
+Incremental crawling is tested by advancing the web a day (``build_web(now, day=1)``):
+the stories marked ``day = 1`` appear and one story is edited, while everything
+published before keeps its dates, IDs and URLs.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import math
 import random
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Literal, cast
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
 
-from kabar.demo import documents, themes
+from kabar.demo import documents, themes, traps, wpjson
+from kabar.demo.http import HTML, MockResponse, http_date
 from kabar.demo.text import WIB, day_short_date, excerpt, slugify
 
 DEFAULT_NOW = datetime(2023, 7, 20, 12, 0, tzinfo=WIB)
@@ -32,9 +40,17 @@ SEED_TITLE = "Rakor Kecamatan Tanjung Lago, Bupati Askolani Dengarkan Aspirasi M
 _SEED_TEXT_DATE = "Senin (17/7/2023)"
 """How the seed text names its day; replaced so the body follows ``now`` like the dates do."""
 
-HTML = "text/html; charset=utf-8"
-FaultKind = Literal["server_error", "not_found", "not_html"]
+FaultKind = Literal[
+    "server_error", "not_found", "not_html", "very_slow", "huge", "redirect_loop",
+    "robots_disallowed", "calendar", "endless_pagination",
+]  # fmt: skip
+"""What a fault URL does (see :class:`Fault`); the articles' quirks are faults too."""
+Quirk = Literal["flaky", "rate_limited", "slow", "latin1_declared", "cp1252_bytes"]
+"""How a good article misbehaves before a crawler gets it right (see :mod:`kabar.demo.traps`)."""
 ListingKind = Literal["home", "category", "tag", "author"]
+RestApi = Literal["enabled", "disabled", "none"]
+SitemapKind = Literal["index", "urlset", "yoast_news", "none"]
+Query = Mapping[str, list[str]]
 
 _AGO = re.compile(r"(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?")
 _LISTING = re.compile(
@@ -72,6 +88,10 @@ class MockArticle:
     """For a republished press release: the site that ran it first."""
     malformed: bool = False
     """Served with broken markup (still an article)."""
+    day: int = 0
+    """The day of the web it first appears on."""
+    quirk: Quirk | None = None
+    """How its page misbehaves (a fault the crawler must recover from), if it does."""
 
     @property
     def body(self) -> str:
@@ -86,27 +106,30 @@ class MockArticle:
         return urljoin(base_url, self.path)
 
 
+_FIRST_STATUS: dict[str, int] = {
+    "server_error": 500, "not_found": 404, "redirect_loop": 302, "flaky": 500,
+    "rate_limited": 429,
+}  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Fault:
-    """A deliberately broken link, for robustness tests."""
+    """A deliberately broken or trapping link, or an article's quirk, for robustness tests."""
 
     site: str
     path: str
-    kind: FaultKind
+    kind: FaultKind | Quirk
     title: str
-    """The link text the homepage shows."""
+    """The link text the homepage shows (the headline, for an article's quirk)."""
+    target: str | None = None
+    """Where a redirect loop's first hop points (which points back)."""
+    is_article: bool = False
+    """The URL is a good article (in :meth:`MockWeb.articles`) that misbehaves first."""
 
     @property
     def status(self) -> int:
-        return {"server_error": 500, "not_found": 404, "not_html": 200}[self.kind]
-
-
-@dataclass(frozen=True)
-class MockResponse:
-    status: int
-    content_type: str
-    body: bytes
-    headers: Mapping[str, str] = field(default_factory=dict)
+        """The status of the first GET of :attr:`path` (the very slow page's after 60 s)."""
+        return _FIRST_STATUS.get(self.kind, 200)
 
 
 @dataclass(frozen=True)
@@ -137,7 +160,9 @@ class MockSite:
     theme: str
     feeds: tuple[str, ...]
     """Which of "rss" and "atom" it serves (and advertises in its pages' heads)."""
-    sitemap: Literal["index", "urlset", "none"]
+    sitemap: SitemapKind
+    """Yoast's ``/sitemap.xml`` index, one WordPress urlset, Yoast's ``/sitemap_index.xml``
+    with a gzipped child and a Google News sitemap, or none."""
     home_size: int
     listing_size: int
     categories: Mapping[str, str]
@@ -145,6 +170,16 @@ class MockSite:
     articles: tuple[MockArticle, ...]
     faults: tuple[Fault, ...]
     now: datetime
+    rest_api: RestApi = "none"
+    crawl_delay: float | None = None
+    disallow: tuple[str, ...] = ()
+    """Paths robots.txt disallows for every user agent (besides ``/wp-admin/``)."""
+    day: int = 0
+
+    @functools.cached_property
+    def last_change(self) -> datetime:
+        """When the newest change to any article was made: listings' ``Last-Modified``."""
+        return max((a.modified for a in self.articles), default=self.now)
 
     def article_at(self, path: str) -> MockArticle | None:
         return self._by_path.get(path)
@@ -178,57 +213,78 @@ class MockSite:
         shown = members[(page - 1) * size : page * size]
         return Listing(kind, key, label, shown, page, pages)
 
-    def render(self, path: str, base_url: str) -> MockResponse:
-        """The response to ``GET path`` when the site is served at ``base_url``."""
+    def render(self, target: str, base_url: str, *, attempt: int = 1) -> MockResponse:
+        """The response to ``GET target`` (a path, maybe with a query) when the site is
+        served at ``base_url`` and ``target``'s path has been asked for ``attempt`` times."""
         if urlsplit(base_url).path != "/":
             raise ValueError(f"a mock site is served at the root of its host, not {base_url!r}")
+        parts = urlsplit(target)
+        path, query = parts.path or "/", parse_qs(parts.query, keep_blank_values=True)
+        if self.rest_api != "none" and (path.startswith("/wp-json/") or "rest_route" in query):
+            return wpjson.render(self, path, query, base_url)
         theme = themes.for_site(self, base_url)
-        response = self._route(path, base_url, theme)
+        response = self._route(path, query, base_url, theme, attempt)
         if response is not None:
             return response
         last = path.rsplit("/", 1)[-1]
-        if last and "." not in last and self._route(path + "/", base_url, theme) is not None:
+        slashed = path + "/"
+        if last and "." not in last and self._route(slashed, query, base_url, theme, attempt):
             # WordPress redirects a pretty URL without its trailing slash.
-            location = urljoin(base_url, path + "/")
-            return MockResponse(301, HTML, b"", {"Location": location})
+            return MockResponse(301, HTML, b"", {"Location": urljoin(base_url, slashed)})
         return MockResponse(404, HTML, theme.not_found_page().encode())
 
-    def _route(self, path: str, base_url: str, theme: themes.Theme) -> MockResponse | None:
+    def _route(
+        self, path: str, query: Query, base_url: str, theme: themes.Theme, attempt: int
+    ) -> MockResponse | None:
+        trap = traps.route(self, path, query, theme, attempt)
+        if trap is not None:
+            return trap
         article = self.article_at(path)
         if article is not None:
             return MockResponse(200, HTML, theme.article_page(article).encode())
-        fault = next((f for f in self.faults if f.path == path), None)
-        if fault is not None:
-            if fault.kind == "not_html":
-                return MockResponse(200, "application/pdf", documents.pdf(fault.title))
-            if fault.kind == "server_error":
-                return MockResponse(500, HTML, themes.data_file("server_error.html").encode())
-            return MockResponse(404, HTML, theme.not_found_page().encode())
         match = _LISTING.fullmatch(path)
         if match is not None:
             kind = cast(ListingKind, match["kind"] or "home")
             listing = self.listing(kind, match["key"] or "", int(match["page"] or 1))
-            return None if listing is None else self._html(theme.listing_page(listing))
+            return None if listing is None else self.cacheable(theme.listing_page(listing))
         if path in self.images:
             return MockResponse(200, "image/png", documents.png(self.images[path]))
-        document = documents.render(self, path, base_url)
+        document = documents.render(self, path, query, base_url)
         if document is not None:
-            content_type, text = document
-            return MockResponse(200, content_type, text.encode())
+            content_type, body = document
+            if isinstance(body, bytes):
+                return MockResponse(200, content_type, body)
+            return self.cacheable(body, content_type)
         static = theme.static_page(path)
-        return None if static is None else self._html(static)
+        return None if static is None else MockResponse(200, HTML, static.encode())
 
-    @staticmethod
-    def _html(page: str) -> MockResponse:
-        return MockResponse(200, HTML, page.encode())
+    def cacheable(self, text: str, content_type: str = HTML) -> MockResponse:
+        """A listing, feed or sitemap: 200 with the validators conditional requests use."""
+        body = text.encode()
+        headers = {
+            "ETag": f'"{hashlib.sha1(body).hexdigest()[:20]}"',
+            "Last-Modified": http_date(self.last_change),
+        }
+        return MockResponse(200, content_type, body, headers)
 
 
 @dataclass(frozen=True)
 class MockWeb:
-    """The mock news web: its sites, in ``stories.toml`` order."""
+    """The mock news web on one day: its sites, in ``stories.toml`` order."""
 
     now: datetime
+    """This day's instant: the first day's ``now`` plus :attr:`day` days."""
     sites: tuple[MockSite, ...]
+    day: int = 0
+
+    @property
+    def start(self) -> datetime:
+        """``now`` on day 0, which every earlier story is dated from."""
+        return self.now - timedelta(days=self.day)
+
+    def on_day(self, day: int) -> MockWeb:
+        """The same web advanced (or taken back) to ``day``."""
+        return self if day == self.day else build_web(self.start, day=day)
 
     def site(self, name: str) -> MockSite:
         for site in self.sites:
@@ -237,12 +293,24 @@ class MockWeb:
         known = ", ".join(s.name for s in self.sites)
         raise KeyError(f"no mock site {name!r} (known: {known})")
 
-    def articles(self) -> list[MockArticle]:
-        """Ground truth: every article of every site (site order, newest first)."""
+    def articles(self, day: int | None = None) -> list[MockArticle]:
+        """Ground truth: every good article of every site on ``day`` (default: this web's
+        day), as last edited by then (site order, newest first)."""
+        if day is not None and day != self.day:
+            return self.on_day(day).articles()
         return [a for site in self.sites for a in site.articles]
 
-    def faults(self) -> list[Fault]:
-        return [f for site in self.sites for f in site.faults]
+    def faults(self, day: int | None = None) -> list[Fault]:
+        """Every fault and trap URL, then the good articles that misbehave at first."""
+        if day is not None and day != self.day:
+            return self.on_day(day).faults()
+        quirks = [
+            Fault(site=a.site, path=a.path, kind=a.quirk, title=a.title, is_article=True)
+            for site in self.sites
+            for a in site.articles
+            if a.quirk is not None
+        ]
+        return [f for site in self.sites for f in site.faults] + quirks
 
     @property
     def seed_article(self) -> MockArticle:
@@ -250,13 +318,21 @@ class MockWeb:
         return next(a for a in self.sites[0].articles if a.title == SEED_TITLE)
 
 
+MAX_DAY = 1
+"""The last day ``stories.toml`` has news for."""
+
+
 @functools.cache
-def build_web(now: datetime = DEFAULT_NOW) -> MockWeb:
-    """The mock web as of ``now`` (aware); the same ``now`` always gives the same web."""
+def build_web(now: datetime = DEFAULT_NOW, day: int = 0) -> MockWeb:
+    """The mock web as of ``now`` (aware) advanced by ``day`` days (0 to :data:`MAX_DAY`);
+    the same arguments always give the same web."""
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
+    if not 0 <= day <= MAX_DAY:
+        raise ValueError(f"the mock web has days 0 to {MAX_DAY}, not {day}")
     data = tomllib.loads(themes.data_file("stories.toml"))
-    return MockWeb(now=now, sites=tuple(_build_site(entry, now) for entry in data["site"]))
+    sites = tuple(_build_site(entry, now, day) for entry in data["site"])
+    return MockWeb(now=now + timedelta(days=day), sites=sites, day=day)
 
 
 def _ago(text: str) -> timedelta:
@@ -288,12 +364,81 @@ def _permalink(pattern: str, slug: str, post_id: int, published: datetime) -> st
     )
 
 
-def _build_site(entry: dict[str, Any], now: datetime) -> MockSite:
+def _build_site(entry: dict[str, Any], start: datetime, day: int) -> MockSite:
     name = entry["name"]
     rng = random.Random(f"{SEED}:{name}")
     categories: dict[str, str] = entry["categories"]
-    stories = sorted(entry["article"], key=lambda s: _ago(s["ago"]), reverse=True)
-    post_id = rng.randint(2_000, 40_000)
+    built = _build_articles(
+        entry, [s for s in entry["article"] if s.get("day", 0) == 0], start, rng
+    )
+    # Editors link an earlier story ("Baca juga"); the oldest links a later one.
+    linked = [
+        replace(a, see_also=rng.choice(built[:i] or built[1:]).path) for i, a in enumerate(built)
+    ]
+    for later in range(1, day + 1):
+        # Each day draws from its own generator, so earlier days stay exactly as they were.
+        now = start + timedelta(days=later)
+        rng = random.Random(f"{SEED}:{name}:day{later}")
+        stories = [s for s in entry["article"] if s.get("day", 0) == later]
+        if any(_ago(s["ago"]) >= timedelta(days=1) for s in stories):
+            raise ValueError(f"{name}: a day-{later} story must be less than a day old")
+        fresh = _build_articles(entry, stories, now, rng, first_id=linked[-1].post_id)
+        linked += [replace(a, see_also=rng.choice(linked).path) for a in fresh]
+        for edit in (e for e in entry.get("edit", ()) if e["day"] == later):
+            linked = [
+                _edited(a, edit, now, entry) if a.title == edit["article"] else a for a in linked
+            ]
+    faults = tuple(
+        Fault(site=name, path=f["path"], kind=f["kind"], title=f["title"], target=f.get("target"))
+        for f in entry.get("fault", ())
+    )
+    return MockSite(
+        name=name,
+        title=entry["title"],
+        tagline=entry["tagline"],
+        brand=entry["brand"],
+        region=entry["region"],
+        theme=entry["theme"],
+        feeds=tuple(entry["feeds"]),
+        sitemap=entry["sitemap"],
+        home_size=entry["home_size"],
+        listing_size=entry["listing_size"],
+        categories=categories,
+        articles=tuple(reversed(linked)),
+        faults=faults,
+        now=start + timedelta(days=day),
+        rest_api=entry.get("rest_api", "none"),
+        crawl_delay=entry.get("crawl_delay"),
+        disallow=tuple(entry.get("disallow", ())),
+        day=day,
+    )
+
+
+def _edited(
+    article: MockArticle, edit: dict[str, Any], now: datetime, entry: dict[str, Any]
+) -> MockArticle:
+    """``article`` after a newsroom's correction at ``now``: new headline, one paragraph."""
+    paragraphs = list(article.paragraphs)
+    index = edit["paragraph"]
+    text = edit["text"].replace("{tanggal}", day_short_date(article.published))
+    if index == 0:  # the dateline stays
+        text = entry["dateline"].format(PLACE=article.location.upper(), BRAND=entry["brand"]) + text
+    paragraphs[index] = text
+    return replace(article, title=edit["title"], paragraphs=tuple(paragraphs), modified=now)
+
+
+def _build_articles(
+    entry: dict[str, Any],
+    stories: list[dict[str, Any]],
+    now: datetime,
+    rng: random.Random,
+    first_id: int | None = None,
+) -> list[MockArticle]:
+    """The articles of ``stories`` dated back from ``now``, oldest first."""
+    name = entry["name"]
+    categories: dict[str, str] = entry["categories"]
+    stories = sorted(stories, key=lambda s: _ago(s["ago"]), reverse=True)
+    post_id = rng.randint(2_000, 40_000) if first_id is None else first_id
     built: list[MockArticle] = []
     for story in stories:  # oldest first, so post IDs grow with time as in WordPress
         post_id += rng.randint(3, 60)
@@ -331,29 +476,8 @@ def _build_site(entry: dict[str, Any], now: datetime) -> MockSite:
                 f"-WA{rng.randint(1, 99):04d}.png",
                 syndicated_from=story.get("syndicated_from"),
                 malformed=story.get("malformed", False),
+                day=story.get("day", 0),
+                quirk=story.get("quirk"),
             )
         )
-    # Editors link an earlier story ("Baca juga"); the oldest links a later one.
-    linked = [
-        replace(a, see_also=rng.choice(built[:i] or built[1:]).path) for i, a in enumerate(built)
-    ]
-    faults = tuple(
-        Fault(site=name, path=f["path"], kind=f["kind"], title=f["title"])
-        for f in entry.get("fault", ())
-    )
-    return MockSite(
-        name=name,
-        title=entry["title"],
-        tagline=entry["tagline"],
-        brand=entry["brand"],
-        region=entry["region"],
-        theme=entry["theme"],
-        feeds=tuple(entry["feeds"]),
-        sitemap=entry["sitemap"],
-        home_size=entry["home_size"],
-        listing_size=entry["listing_size"],
-        categories=categories,
-        articles=tuple(reversed(linked)),
-        faults=faults,
-        now=now,
-    )
+    return built

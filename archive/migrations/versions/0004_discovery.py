@@ -1,7 +1,7 @@
 """Discovery state per site and HTTP validators for conditional requests.
 
 Revision ID: 0004_discovery
-Revises: 0001
+Revises: 0002_archive
 Create Date: 2026-11-28
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_discovery"
-down_revision = "0001"
+down_revision = "0002_archive"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,40 @@
+"""Site locks and the adaptive crawl schedule.
+
+Revision ID: 0005_operations
+Revises: 0004_discovery
+Create Date: 2026-11-28
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0005_operations"
+down_revision = "0004_discovery"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "site_locks",
+        sa.Column("site_name", sa.String(length=64), nullable=False),
+        sa.Column("holder", sa.String(length=255), nullable=False),
+        sa.Column("acquired_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("site_name", name=op.f("pk_site_locks")),
+    )
+    op.create_table(
+        "site_schedule",
+        sa.Column("site_name", sa.String(length=64), nullable=False),
+        sa.Column("next_crawl_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("interval_s", sa.Integer(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("site_name", name=op.f("pk_site_schedule")),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("site_schedule")
+    op.drop_table("site_locks")

@@ -1,0 +1,117 @@
+"""Run an archivist's own SQL on a read-only connection (``kabar sql``).
+
+The guarantee is the database's, not a check of the SQL text: SQLite is opened with
+``mode=ro`` (plus ``PRAGMA query_only``), PostgreSQL sessions start with
+``default_transaction_read_only`` and each query runs as a prepared statement, which
+refuses several statements at once, so ``SELECT 1; SET … ; DROP …`` cannot slip a
+write past the read-only transaction. A write is a :class:`ReadOnlyError`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from sqlalchemy import create_engine
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.pool import NullPool
+
+from archive.db import ArchiveError, resolve_db_url
+
+STATEMENT_TIMEOUT_MS = 120_000
+READ_ONLY_SQLSTATE = "25006"  # read_only_sql_transaction
+
+
+class QueryError(ArchiveError):
+    """The query failed (syntax, unknown table …); the database's reason, one line."""
+
+
+class ReadOnlyError(QueryError):
+    """The query tried to change the archive; nothing was changed."""
+
+
+@dataclass
+class QueryResult:
+    columns: list[str]
+    rows: Iterator[tuple[Any, ...]]
+
+
+def _sqlite_connect(path: Path) -> sqlite3.Connection:
+    connection = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True)
+    connection.execute("PRAGMA query_only = ON")
+    return connection
+
+
+def readonly_engine(url: str | None = None) -> Engine:
+    """An engine whose every connection is read-only; refuses URLs it cannot make so."""
+    resolved = resolve_db_url(url)
+    try:
+        parsed = make_url(resolved)
+    except ArgumentError:
+        raise ArchiveError(f"not a database URL: {resolved!r}") from None
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        database = parsed.database
+        if not database or database == ":memory:":
+            raise ArchiveError("kabar sql needs a database file, not an in-memory database")
+        path = Path(database).expanduser().resolve()
+        if not path.is_file():
+            raise ArchiveError(f"no such database file: {path}")
+        return create_engine("sqlite://", creator=lambda: _sqlite_connect(path), poolclass=NullPool)
+    if backend == "postgresql":
+        options = f"-c default_transaction_read_only=on -c statement_timeout={STATEMENT_TIMEOUT_MS}"
+        try:
+            return create_engine(parsed, connect_args={"options": options}, poolclass=NullPool)
+        except (ArgumentError, ImportError) as exc:
+            raise ArchiveError(f"cannot use database {parsed.render_as_string()}: {exc}") from None
+    raise ArchiveError(f"kabar sql supports SQLite and PostgreSQL, not {backend}")
+
+
+def _error(exc: Exception) -> QueryError:
+    reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    sqlstate = getattr(exc, "sqlstate", None)
+    if sqlstate == READ_ONLY_SQLSTATE or "readonly" in reason or "read-only" in reason:
+        return ReadOnlyError(f"refused: the archive is opened read-only ({reason})")
+    return QueryError(f"query failed: {reason}")
+
+
+@contextmanager
+def run_query(engine: Engine, sql: str) -> Iterator[QueryResult]:
+    """Run one statement; rows stream from the cursor while the context is open.
+
+    The SQL goes to the driver as is (no bind-parameter parsing), so ``:`` and ``%``
+    in literals mean what they mean in SQL.
+    """
+    if "\x00" in sql:
+        raise QueryError("query failed: the query contains a NUL byte")
+    with engine.connect() as connection:
+        dbapi_connection: Any = connection.connection.dbapi_connection
+        driver_error: type[Exception] = engine.dialect.loaded_dbapi.Error
+        cursor = dbapi_connection.cursor()
+        try:
+            if engine.dialect.name == "postgresql":
+                cursor.execute(sql, prepare=True)
+            else:
+                cursor.execute(sql)
+        except driver_error as exc:
+            raise _error(exc) from None
+        columns = [column[0] for column in cursor.description or ()]
+
+        def rows() -> Iterator[tuple[Any, ...]]:
+            try:
+                while batch := cursor.fetchmany(500):
+                    yield from (tuple(row) for row in batch)
+            except driver_error as exc:
+                raise _error(exc) from None
+
+        try:
+            yield QueryResult(columns=columns, rows=rows())
+        finally:
+            cursor.close()
+            dbapi_connection.rollback()

@@ -1,0 +1,251 @@
+"""Stories: the copies of one article across sites and runs, linked in the archive.
+
+A near-duplicate is found by SQL index look-ups on LSH band hashes
+(``article_bands``), so detection works across runs and across crawl processes
+sharing one database, and never loads the index into memory. Candidates are
+confirmed with their stored signatures (:class:`MatchRule`). The signature itself
+is computed by the crawler (``pipelines.near_duplicates``, which also holds the
+tuned rule); this module only stores and compares it, so the archive stays free
+of Scrapy and of shingling choices.
+
+Every copy is stored. Copies share ``story_id`` (the id of the story's first stored
+copy, stable for life) and point with ``duplicate_of`` to the story's original:
+the earliest published copy, ties (and unknown dates, which sort last) broken by
+the lowest id, so every process computes the same original.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+import numpy as np
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import Session
+
+from archive import models
+
+MAX_CANDIDATES = 50
+"""Candidates confirmed per new article, those sharing the most bands first: a true
+copy shares most of its bands, a chance collision one, so the closest few are
+enough to pick a story however large the archive."""
+
+
+def url_key(canonical_url: str) -> str:
+    """The archive's identity of a URL: ``https://www.contoh.id/a/`` and
+    ``http://contoh.id/a/`` are one article (``contoh.id/a/``); the stored
+    ``canonical_url`` keeps the real scheme and host."""
+    parts = urlsplit(canonical_url)
+    host = parts.netloc.lower().removeprefix("www.")
+    return f"{host}{parts.path or '/'}" + (f"?{parts.query}" if parts.query else "")
+
+
+@dataclass(frozen=True)
+class Signature:
+    """What near-duplicate detection keeps of a body."""
+
+    minhash: bytes
+    """MinHash of the body's shingles, little-endian uint32 values."""
+    band_keys: tuple[int, ...]
+    """LSH band hashes of the MinHash: the look-up keys."""
+    shingle_count: int
+    """Distinct shingles, to turn estimated Jaccard into containment."""
+    numbers: bytes
+    """Sorted uint32 hashes of the numbers the body states (dates, amounts, counts)."""
+
+
+def similarity(a: bytes, b: bytes) -> float:
+    """The Jaccard similarity two MinHash signatures estimate (share of equal values)."""
+    if len(a) != len(b) or not a:
+        return 0.0
+    return float(np.mean(np.frombuffer(a, "<u4") == np.frombuffer(b, "<u4")))
+
+
+def containment(a: Signature, b: Signature) -> float:
+    """Estimated share of the smaller body's shingles found in the other: a copy trimmed
+    to half its paragraphs still scores high, where Jaccard would halve."""
+    jaccard = similarity(a.minhash, b.minhash)
+    smaller = min(a.shingle_count, b.shingle_count)
+    if smaller <= 0:
+        return 0.0
+    return min(1.0, jaccard * (a.shingle_count + b.shingle_count) / ((1 + jaccard) * smaller))
+
+
+def numbers_overlap(a: bytes, b: bytes) -> float | None:
+    """Share of the smaller set of stated numbers found in the other (None: a body
+    states none, so numbers cannot tell)."""
+    left = set(np.frombuffer(a, "<u4").tolist())
+    right = set(np.frombuffer(b, "<u4").tolist())
+    if not left or not right:
+        return None
+    return len(left & right) / min(len(left), len(right))
+
+
+@dataclass(frozen=True)
+class MatchRule:
+    """When a candidate is the same story: its text contains most of the other's
+    (``containment``), and it states the same numbers (``numbers``). Another report
+    of the same event fails the first; an agency's recycled template reporting other
+    news (another district, other figures, another date) fails the second."""
+
+    containment: float
+    numbers: float
+
+    def score(self, a: Signature, b: Signature) -> float | None:
+        """The containment when ``a`` and ``b`` are one story, else None."""
+        text = containment(a, b)
+        if text < self.containment:
+            return None
+        numbers = numbers_overlap(a.numbers, b.numbers)
+        if numbers is not None and numbers < self.numbers:
+            return None
+        return text
+
+
+@dataclass(frozen=True)
+class StoryLink:
+    article_id: int
+    story_id: int
+    duplicate_of: int | None
+    matched: int | None
+    """The stored copy this article was found to repeat (None: a new story)."""
+    score: float = 0.0
+
+
+def _store_signature(session: Session, article_id: int, signature: Signature) -> bool:
+    """Write the article's signature and bands; False when they were already stored."""
+    stored = session.get(models.ArticleSignature, article_id)
+    if stored is not None and stored.minhash == signature.minhash:
+        return False
+    if stored is None:
+        stored = models.ArticleSignature(article_id=article_id)
+        session.add(stored)
+    else:
+        session.execute(
+            delete(models.ArticleBand).where(models.ArticleBand.article_id == article_id)
+        )
+    stored.minhash = signature.minhash
+    stored.shingle_count = signature.shingle_count
+    stored.numbers = signature.numbers
+    session.flush()
+    if signature.band_keys:
+        session.execute(
+            insert(models.ArticleBand),
+            [
+                {"band_key": key, "article_id": article_id}
+                for key in dict.fromkeys(signature.band_keys)
+            ],
+        )
+    return True
+
+
+def find_near_duplicates(
+    session: Session, signature: Signature, *, rule: MatchRule, exclude_id: int | None = None
+) -> list[tuple[int, int | None, float]]:
+    """Stored articles that are the same story by ``rule``, as
+    ``(article_id, story_id, score)``, best first (ties: lowest id)."""
+    if not signature.band_keys:
+        return []
+    shared = func.count().label("shared")
+    candidates = (
+        select(models.ArticleBand.article_id, shared)
+        .where(models.ArticleBand.band_key.in_(set(signature.band_keys)))
+        .group_by(models.ArticleBand.article_id)
+        .order_by(shared.desc(), models.ArticleBand.article_id)
+        .limit(MAX_CANDIDATES)
+    )
+    if exclude_id is not None:
+        candidates = candidates.where(models.ArticleBand.article_id != exclude_id)
+    ids = [article_id for article_id, _ in session.execute(candidates)]
+    if not ids:
+        return []
+    rows = session.execute(
+        select(models.ArticleSignature, models.Article.story_id)
+        .join(models.Article, models.Article.id == models.ArticleSignature.article_id)
+        .where(models.ArticleSignature.article_id.in_(ids))
+    ).all()
+    matches = []
+    for stored, story_id in rows:
+        other = Signature(stored.minhash, (), stored.shingle_count, stored.numbers)
+        score = rule.score(signature, other)
+        if score is not None:
+            matches.append((stored.article_id, story_id, score))
+    matches.sort(key=lambda match: (-match[2], match[0]))
+    return matches
+
+
+_NEVER = datetime.max.replace(tzinfo=UTC)
+
+
+def _elect_original(session: Session, story_id: int) -> int:
+    """Point every copy of the story at its original; returns the original's id."""
+    members = session.scalars(
+        select(models.Article).where(models.Article.story_id == story_id)
+    ).all()
+    original = min(members, key=lambda row: (row.published_at or _NEVER, row.id))
+    for row in members:
+        wanted = None if row.id == original.id else original.id
+        if row.duplicate_of != wanted:
+            row.duplicate_of = wanted
+    session.flush()
+    return original.id
+
+
+def link_story(
+    session: Session, article_id: int, signature: Signature, *, rule: MatchRule
+) -> StoryLink:
+    """Index a stored article for near-duplicate detection and put it in its story.
+
+    A newly indexed article joins the story of its closest stored match (one story,
+    never a merge of two, so a chain of loose matches cannot glue different news
+    together) or starts its own. An article already in a story stays there when its
+    body is revised: an edit of a copy is still that copy.
+    """
+    row = session.get(models.Article, article_id)
+    if row is None:
+        raise ValueError(f"no article {article_id}")
+    first_time = session.get(models.ArticleSignature, article_id) is None
+    matched: int | None = None
+    score = 0.0
+    if first_time:
+        matches = find_near_duplicates(session, signature, rule=rule, exclude_id=article_id)
+        if matches:
+            matched, story_id, score = matches[0]
+            row.story_id = story_id if story_id is not None else matched
+    _store_signature(session, article_id, signature)
+    if row.story_id is None:
+        row.story_id = row.id
+    session.flush()
+    original = _elect_original(session, row.story_id)
+    return StoryLink(
+        article_id=article_id,
+        story_id=row.story_id,
+        duplicate_of=None if original == article_id else original,
+        matched=matched,
+        score=score,
+    )
+
+
+def story_copies(session: Session, article_id: int) -> Sequence[models.Article]:
+    """Every stored copy of the article's story (itself included), original first."""
+    row = session.get(models.Article, article_id)
+    if row is None:
+        return []
+    story_id = row.story_id if row.story_id is not None else row.id
+    members = session.scalars(
+        select(models.Article).where(models.Article.story_id == story_id)
+    ).all()
+    return sorted(
+        members, key=lambda m: (m.duplicate_of is not None, m.published_at or _NEVER, m.id)
+    )
+
+
+def revisions_of(session: Session, article_id: int) -> Sequence[models.Revision]:
+    """The article's previous versions, oldest first."""
+    return session.scalars(
+        select(models.Revision)
+        .where(models.Revision.article_id == article_id)
+        .order_by(models.Revision.recorded_at, models.Revision.id)
+    ).all()

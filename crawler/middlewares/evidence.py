@@ -1,0 +1,120 @@
+"""Keep the raw HTTP response of every article page as evidence (``archive.evidence``).
+
+Only requests whose ``meta["kabar_kind"]`` is ``"article"`` are recorded (the site
+spider marks each request's kind; feeds, listings and the homepage are not evidence
+of an article). The middleware sits just after ``HttpCompressionMiddleware`` on the
+way back (priority 585 < 590), so it sees the body decoded from gzip/br: the same
+page served with another compression is one blob. Redirects are followed first, so
+the final response is recorded under the URL that answered.
+
+Settings: ``KABAR_EVIDENCE_ENABLED`` (off raises ``NotConfigured``),
+``KABAR_EVIDENCE_RETENTION_DAYS`` (0 keeps everything; else older history is pruned
+when the spider closes), ``KABAR_DB_URL``.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Self
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+from sqlalchemy.exc import SQLAlchemyError
+
+from archive.db import make_engine, make_sessionmaker, session_scope, upgrade
+from archive.evidence import prune_evidence, record_fetch
+
+if TYPE_CHECKING:
+    from scrapy import Request
+    from scrapy.crawler import Crawler
+    from scrapy.http import Headers, Response
+    from sqlalchemy.orm import Session, sessionmaker
+
+logger = logging.getLogger(__name__)
+
+KIND_META = "kabar_kind"
+RECORDED_KIND = "article"
+
+
+def header_pairs(headers: Headers) -> list[tuple[str, str]]:
+    """Scrapy's headers as ``(name, value)`` text pairs, repeats kept (latin-1, as HTTP)."""
+    return [
+        (name.decode("latin-1"), value.decode("latin-1"))
+        for name, values in headers.items()
+        for value in values
+    ]
+
+
+class EvidenceMiddleware:
+    """Records article responses through ``archive.evidence.record_fetch``."""
+
+    def __init__(self, crawler: Crawler, *, db_url: str | None, retention_days: int) -> None:
+        self.crawler = crawler
+        self.db_url = db_url
+        self.retention_days = retention_days
+        self._sessions: sessionmaker[Session] | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        settings = crawler.settings
+        if not settings.getbool("KABAR_EVIDENCE_ENABLED", True):
+            raise NotConfigured("KABAR_EVIDENCE_ENABLED is off")
+        middleware = cls(
+            crawler,
+            db_url=settings.get("KABAR_DB_URL"),
+            retention_days=settings.getint("KABAR_EVIDENCE_RETENTION_DAYS", 0),
+        )
+        crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
+        return middleware
+
+    def sessions(self) -> sessionmaker[Session]:
+        # Lazily, so a crawl that fetches no article never opens the archive.
+        if self._sessions is None:
+            engine = make_engine(self.db_url)
+            upgrade(engine)
+            self._sessions = make_sessionmaker(engine)
+        return self._sessions
+
+    def _count(self, key: str) -> None:
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value(f"kabar/evidence/{key}")
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if request.meta.get(KIND_META) != RECORDED_KIND:
+            return response
+        try:
+            with session_scope(self.sessions()) as session:
+                record_fetch(
+                    session,
+                    url=response.url,
+                    request_url=request.url,
+                    method=request.method,
+                    request_headers=header_pairs(request.headers),
+                    status=response.status,
+                    protocol=response.protocol,
+                    headers=header_pairs(response.headers),
+                    body=response.body,
+                    fetched_at=datetime.now(UTC),
+                )
+            self._count("recorded")
+        except SQLAlchemyError as exc:
+            # Evidence is worth a counted error, not the article: the crawl goes on.
+            self._count("errors")
+            logger.error("evidence not stored for %s: %s", response.url, type(exc).__name__)
+        return response
+
+    def spider_closed(self) -> None:
+        if self.retention_days <= 0 or self._sessions is None:
+            return
+        try:
+            with session_scope(self._sessions) as session:
+                report = prune_evidence(session, retention_days=self.retention_days)
+            logger.info(
+                "evidence pruned: %d fetches, %d bodies older than %d days",
+                report.fetches,
+                report.blobs,
+                self.retention_days,
+            )
+        except SQLAlchemyError as exc:
+            logger.error("evidence not pruned: %s", type(exc).__name__)
