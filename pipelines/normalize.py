@@ -27,7 +27,9 @@ if TYPE_CHECKING:
 TRACKING_PARAMS = (
     "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "utm_id",
     "fbclid", "gclid", "dclid", "msclkid", "yclid", "_ga", "mc_cid", "mc_eid",
-    "amp", "amp_js_v", "share", "ref", "src",
+    "amp", "amp_js_v", "share", "ref", "src", "print",
+    # Session ids make one page many URLs (a crawler trap as much as a duplicate).
+    "sid", "session", "sessionid", "session_id", "phpsessid", "jsessionid", "s_id",
 )  # fmt: skip
 _AMP_SUFFIX = re.compile(r"/(?:amp|print)/?$")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
