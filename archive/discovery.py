@@ -97,3 +97,26 @@ def save_validator(session: Session, url: str, etag: str | None, last_modified: 
             if row is None:
                 raise
     row.etag, row.last_modified, row.updated_at = etag, last_modified, utcnow()
+
+
+def load_dead_urls(session: Session, site_name: str, *, since: datetime) -> set[str]:
+    """URLs of the site that gave no article when checked after ``since``."""
+    return set(
+        session.scalars(
+            select(models.DeadUrl.url).where(
+                models.DeadUrl.site_name == site_name, models.DeadUrl.checked_at >= since
+            )
+        )
+    )
+
+
+def save_dead_urls(session: Session, site_name: str, reasons: dict[str, str]) -> None:
+    """Record (or refresh) the URLs that gave no article in this run."""
+    now = utcnow()
+    for url, reason in reasons.items():
+        row = session.get(models.DeadUrl, url)
+        if row is None:
+            session.add(models.DeadUrl(url=url, site_name=site_name, reason=reason, checked_at=now))
+        else:
+            row.reason, row.checked_at = reason, now
+    session.flush()

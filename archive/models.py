@@ -321,6 +321,19 @@ class SiteLock(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class DeadUrl(Base):
+    """An article-like URL that gave no article (not HTML, not an article, 4xx, or a
+    fault that outlasted the retries), so later runs do not fetch it again until
+    its re-check is due."""
+
+    __tablename__ = "dead_urls"
+
+    url: Mapped[str] = mapped_column(Text, primary_key=True)
+    site_name: Mapped[str] = mapped_column(String(64), index=True)
+    reason: Mapped[str] = mapped_column(String(64))
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class SiteSchedule(Base):
     """When a site is next due, following its observed publishing rate."""
 

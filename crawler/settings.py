@@ -21,6 +21,9 @@ KABAR_RUN_ID = None  # set by `kabar crawl`; a lone `scrapy crawl` opens its own
 KABAR_CONTACT_URL = os.environ.get("KABAR_CONTACT_URL", "https://github.com/kabar-news/kabar")
 KABAR_MIN_BODY_CHARS = 200  # the validate pipeline drops shorter bodies
 KABAR_MAX_LISTING_PAGES = 30  # listing pages (homepage, sections, their pages) per run
+KABAR_INCREMENTAL_OVERLAP_S = 2 * 86400  # later runs re-list what changed since the last
+# complete run less this (wrong site clocks); known articles are skipped, not fetched
+KABAR_DEAD_URL_RECHECK_DAYS = 3.0  # a URL that gave no article is tried again after this
 KABAR_MAX_FEED_PAGES = 20  # WordPress feed pages (?paged=N) read on a first crawl
 
 # --- politeness -------------------------------------------------------------

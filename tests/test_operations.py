@@ -227,3 +227,14 @@ def test_status_flags_a_site_that_stops_yielding(
     assert "yields_nothing" in status[0]["flags"]
     table = run_kabar("status", "--sites", str(sites), "--db", db)
     assert "yields_nothing" in table.stdout
+
+
+def test_jobdir_resume_works_per_site(mockweb: dict[str, str], tmp_path: Path) -> None:
+    sites = write_sites_toml(mockweb, tmp_path / "sites.toml")
+    db = tmp_path / "kabar.db"
+    args = ["crawl", "--sites", str(sites), "--db", f"sqlite:///{db}", "--site", "merahputih"]
+    result = run_kabar(*args, "--set", f"JOBDIR={tmp_path / 'job'}", *FAST)
+    assert result.returncode == 0, result.stdout + result.stderr
+    truth = [a for a in build_web().articles() if a.site == "merahputih"]
+    assert len(_article_urls(db)) == len(truth)
+    assert (tmp_path / "job" / "requests.seen").exists()

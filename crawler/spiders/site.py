@@ -38,8 +38,10 @@ from archive.db import session_scope
 from archive.discovery import (
     SiteState,
     known_articles,
+    load_dead_urls,
     load_site_state,
     load_validators,
+    save_dead_urls,
     save_site_state,
     save_validator,
 )
@@ -137,8 +139,11 @@ class SiteSpider(scrapy.Spider):
         super().__init__(*args, **kwargs)
         self.started_at = datetime.now(UTC)
         self.cutoff = self.started_at - timedelta(days=self.site.max_age_days)
-        self.state = SiteState()
+        # Not ``self.state``: Scrapy's SpiderState extension owns that name under JOBDIR.
+        self.discovery = SiteState()
         self.known: dict[str, datetime] = {}
+        self.dead: set[str] = set()
+        self.new_dead: dict[str, str] = {}
         self.validators: dict[str, tuple[str | None, str | None]] = {}
         self.new_validators: dict[str, tuple[str | None, str | None]] = {}
         self.plan: list[str] = []
@@ -178,8 +183,10 @@ class SiteSpider(scrapy.Spider):
     def _load_state(self) -> None:
         try:
             with session_scope(archive_sessions(self.crawler)) as session:
-                self.state = load_site_state(session, self.name)
+                self.discovery = load_site_state(session, self.name)
                 self.known = known_articles(session, self.name)
+                recheck = timedelta(days=self.settings.getfloat("KABAR_DEAD_URL_RECHECK_DAYS", 3))
+                self.dead = load_dead_urls(session, self.name, since=self.started_at - recheck)
                 self.validators = load_validators(session, prefix=self.site.url)
         except SQLAlchemyError as exc:
             self._inc("errors/database")
@@ -189,7 +196,7 @@ class SiteSpider(scrapy.Spider):
         """Remember what worked and the validators seen, for the next run."""
         if self.site_unreachable:
             return
-        state = self.state
+        state = self.discovery
         state.strategy = self.strategy or state.strategy
         if self.strategy and not self.incomplete and reason == "finished":
             state.last_success_at = self.started_at
@@ -208,6 +215,7 @@ class SiteSpider(scrapy.Spider):
                 save_site_state(session, site_id, state)
                 for url, (etag, modified) in self.new_validators.items():
                     save_validator(session, url, etag, modified)
+                save_dead_urls(session, self.name, self.new_dead)
         except SQLAlchemyError as exc:
             self._inc("errors/database")
             logger.error("%s: discovery state not saved (%s)", self.name, exc.__class__.__name__)
@@ -220,6 +228,8 @@ class SiteSpider(scrapy.Spider):
         self._inc(f"errors/{kind}")
         logger.warning("%s: %s failed: %s", self.name, request.url, kind)
         role = request.meta.get(KIND_META)
+        if role == "article":
+            self._mark_dead(request, kind)
         if request.meta.get("kabar_first"):
             yield from self._entry_failed(request.url, role)
         elif role == "feed" and request.meta.get("kabar_page", 1) > 1:
@@ -227,24 +237,30 @@ class SiteSpider(scrapy.Spider):
         elif role in ("feed", "api", "sitemap", "listing"):
             self.incomplete = True
 
+    def _mark_dead(self, request: Request, reason: str) -> None:
+        """Remember an article-like URL that gave no article (under the URL it was
+        discovered as, before any redirect), so the next runs skip it."""
+        first = (request.meta.get("redirect_urls") or [request.url])[0]
+        self.new_dead[canonical_url(first)] = reason
+
     def _entry_ok(self, url: str, role: str) -> None:
         self.entries_open -= 1
         self.entry_succeeded = True
-        if role == "sitemap" and url not in self.state.sitemaps:
-            self.state.sitemaps.append(url)
-        elif role == "feed" and url not in self.state.feeds:
-            self.state.feeds.append(url)
+        if role == "sitemap" and url not in self.discovery.sitemaps:
+            self.discovery.sitemaps.append(url)
+        elif role == "feed" and url not in self.discovery.feeds:
+            self.discovery.feeds.append(url)
 
     def _entry_failed(self, url: str, role: str) -> Iterator[Request]:
         """An entry point of the current strategy failed: forget it (the next run skips
         it), and when no other entry of the strategy worked, try the next strategy."""
         self.entries_open -= 1
         if role == "api":
-            self.state.api_root = None
+            self.discovery.api_root = None
         elif role == "feed":
-            self.state.feeds = [u for u in self.state.feeds if u != url]
+            self.discovery.feeds = [u for u in self.discovery.feeds if u != url]
         elif role == "sitemap":
-            self.state.sitemaps = [u for u in self.state.sitemaps if u != url]
+            self.discovery.sitemaps = [u for u in self.discovery.sitemaps if u != url]
         if self.entries_open <= 0 and not self.entry_succeeded:
             self.strategy = None
             yield from self._next_strategy()
@@ -301,11 +317,23 @@ class SiteSpider(scrapy.Spider):
         return False
 
     @property
+    def changed_since(self) -> datetime | None:
+        """Listings are asked for what changed after this instant (None: everything).
+
+        The last complete run's start, less an overlap: site clocks and time zones are
+        often wrong, and re-listing a day or two costs one listing page, not fetches
+        (known articles are skipped)."""
+        last = self.discovery.last_success_at
+        if last is None:
+            return None
+        return last - timedelta(seconds=self.settings.getint("KABAR_INCREMENTAL_OVERLAP_S", 0))
+
+    @property
     def full(self) -> bool:
         """True until a run has listed the site completely: then every listing is read
         to its end (within the age window), known articles or not, so a crawl that was
         killed half-way is completed by the next run."""
-        return self.state.last_success_at is None
+        return self.discovery.last_success_at is None
 
     def _consider(self, candidate: Candidate) -> str:
         """Schedule an article if it is new or modified; says what it was: new, known
@@ -323,6 +351,9 @@ class SiteSpider(scrapy.Spider):
             return "old"
         if url in self.scheduled:
             return "seen"
+        if url in self.dead:
+            self._inc("skipped/dead")
+            return "known"
         stored = self.known.get(url)
         if stored is not None and not (
             candidate.modified_at is not None and candidate.modified_at > stored + VERSION_SLACK
@@ -357,8 +388,8 @@ class SiteSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[Request]:
         self._load_state()
         order = [s for s in STRATEGIES if s not in self.site.skip_strategies]
-        remembered = self.state.strategy
-        if remembered in order and self.state.last_success_at is not None:
+        remembered = self.discovery.strategy
+        if remembered in order and self.discovery.last_success_at is not None:
             # Straight to what worked last time; the others stay as fallbacks.
             self.plan = [remembered] + [s for s in order if s != remembered]
         else:
@@ -378,11 +409,11 @@ class SiteSpider(scrapy.Spider):
     def _has_entry(self, name: str) -> bool:
         """Whether a strategy can start without what the homepage advertises."""
         if name == "wp_rest":
-            return bool(self.state.api_root)
+            return bool(self.discovery.api_root)
         if name == "feed":
-            return bool(self.site.feeds or self.state.feeds)
+            return bool(self.site.feeds or self.discovery.feeds)
         if name == "sitemap":
-            return bool(self.site.sitemaps or self.state.sitemaps or self.robots_sitemaps)
+            return bool(self.site.sitemaps or self.discovery.sitemaps or self.robots_sitemaps)
         return False
 
     def _next_strategy(self) -> Iterator[Request]:
@@ -419,14 +450,14 @@ class SiteSpider(scrapy.Spider):
         yield from self._start_listing() or ()
 
     def _start_wp_rest(self) -> list[Request] | None:
-        root = self.state.api_root
+        root = self.discovery.api_root
         if not root:
             return None
-        since = self.state.last_success_at
+        since = self.changed_since
         url = posts_url(
             root,
             after=self.cutoff if since is None else None,
-            modified_after=since - VERSION_SLACK if since is not None else None,
+            modified_after=since,
         )
         return [
             self._listing_request(
@@ -435,13 +466,13 @@ class SiteSpider(scrapy.Spider):
         ]
 
     def _start_feed(self) -> list[Request] | None:
-        feeds = list(dict.fromkeys([*self.site.feeds, *self.state.feeds]))
+        feeds = list(dict.fromkeys([*self.site.feeds, *self.discovery.feeds]))
         return [
             self._listing_request(url, "feed", self.parse_feed, kabar_first=True) for url in feeds
         ] or None
 
     def _start_sitemap(self) -> list[Request] | None:
-        sitemaps = self.site.sitemaps or self.state.sitemaps or self.robots_sitemaps
+        sitemaps = self.site.sitemaps or self.discovery.sitemaps or self.robots_sitemaps
         if not sitemaps and self.home_fetched:
             sitemaps = [urljoin(self.site.url, path) for path in COMMON_SITEMAP_PATHS]
         return [
@@ -457,8 +488,9 @@ class SiteSpider(scrapy.Spider):
         requests, outcomes = self._schedule(
             Candidate(url=u) for u in self.home_links if self._is_article_link(u)
         )
-        # A later run follows sections only when the homepage shows something new.
-        if self.state.last_success_at is None or "new" in outcomes:
+        # A later run follows sections only when the homepage may not show everything
+        # new: every article on it is new (when some are known, the rest is older).
+        if self.full or ("new" in outcomes and "known" not in outcomes):
             for url in self.home_links:
                 if self._is_listing_link(url):
                     request = self._section_request(url)
@@ -475,13 +507,13 @@ class SiteSpider(scrapy.Spider):
             logger.error("%s: homepage is not HTML: %s", self.name, response.url)
             return
         selector = response.selector
-        self.state.api_root = api_root(selector, response.url) or (
+        self.discovery.api_root = api_root(selector, response.url) or (
             urljoin(response.url, "/wp-json/") if b"/wp-content/" in response.body else None
         )
         advertised = [u for u in feed_links(selector, response.url) if "comments" not in u]
         guessed = [urljoin(response.url, path) for path in COMMON_FEED_PATHS]
-        self.state.feeds = advertised or ([] if self.site.feeds else guessed)
-        self.state.sitemaps = self.robots_sitemaps or self.state.sitemaps
+        self.discovery.feeds = advertised or ([] if self.site.feeds else guessed)
+        self.discovery.sitemaps = self.robots_sitemaps or self.discovery.sitemaps
         self.home_links = [
             canonical_url(u)
             for u in page_links(selector, response.url)
@@ -532,7 +564,7 @@ class SiteSpider(scrapy.Spider):
                 request = self._section_request(canonical_url(following))
                 if request is not None:
                     yield request
-        if self.state.last_success_at is None:
+        if self.discovery.last_success_at is None:
             for url in links:
                 if self._is_listing_link(url) and "/page/" not in url:
                     request = self._section_request(url)
@@ -562,16 +594,12 @@ class SiteSpider(scrapy.Spider):
         # only what changed since the last complete run (modified_after).
         if page < total and candidates and "old" not in outcomes:
             root = response.meta["kabar_root"]
-            incremental = self.state.last_success_at is not None
+            since = self.changed_since
             url = posts_url(
                 root,
                 page=page + 1,
-                after=None if incremental else self.cutoff,
-                modified_after=(
-                    self.state.last_success_at - VERSION_SLACK
-                    if self.state.last_success_at is not None
-                    else None
-                ),
+                after=self.cutoff if since is None else None,
+                modified_after=since,
             )
             yield self._listing_request(
                 url, "api", self.parse_api, kabar_page=page + 1, kabar_root=root
@@ -632,7 +660,7 @@ class SiteSpider(scrapy.Spider):
         if response.meta.get("kabar_first"):
             self._entry_ok(response.url, "sitemap")
         self._inc("sitemaps/read")
-        since = self.state.last_success_at or self.cutoff
+        since = self.changed_since or self.cutoff
         for url, lastmod in sitemap.children:
             if not may_hold_articles(url) or (lastmod is not None and lastmod < since):
                 continue
@@ -646,6 +674,7 @@ class SiteSpider(scrapy.Spider):
     def parse_article(self, response: Response, hint: Candidate | None = None) -> Iterator[Article]:
         if not isinstance(response, TextResponse) or not _looks_like_html(response):
             self._inc("skipped/not_html")
+            self._mark_dead(response.request or Request(response.url), "not_html")
             logger.info("%s: skipped, not HTML: %s", self.name, response.url)
             return
         try:
@@ -659,10 +688,12 @@ class SiteSpider(scrapy.Spider):
             )
             if not page.is_article:
                 self._inc("skipped/not_article")
+                self._mark_dead(response.request or Request(response.url), "not_article")
                 return
             fields = page.to_fields()
         except ExtractionError as exc:
             self._inc("errors/extraction")
+            self._mark_dead(response.request or Request(response.url), "extraction")
             logger.warning("%s: cannot extract %s: %s", self.name, response.url, exc)
             return
         fields.pop("url", None)

@@ -1,4 +1,4 @@
-"""Site locks and the adaptive crawl schedule.
+"""Site locks, the adaptive crawl schedule, and URLs known to give no article.
 
 Revision ID: 0005_operations
 Revises: 0004_discovery
@@ -34,7 +34,19 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("site_name", name=op.f("pk_site_schedule")),
     )
 
+    op.create_table(
+        "dead_urls",
+        sa.Column("url", sa.Text(), nullable=False),
+        sa.Column("site_name", sa.String(length=64), nullable=False),
+        sa.Column("reason", sa.String(length=64), nullable=False),
+        sa.Column("checked_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("url", name=op.f("pk_dead_urls")),
+    )
+    with op.batch_alter_table("dead_urls") as batch:
+        batch.create_index(batch.f("ix_dead_urls_site_name"), ["site_name"], unique=False)
+
 
 def downgrade() -> None:
+    op.drop_table("dead_urls")
     op.drop_table("site_schedule")
     op.drop_table("site_locks")
