@@ -49,7 +49,7 @@ def stored_urls(db: Path) -> list[tuple[str, str]]:
 @pytest.fixture(scope="module")
 def crawled(
     mockweb: dict[str, str], tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[Path, Path, dict[str, str]]]:
+) -> Iterator[tuple[Path, Path, dict[str, dict[str, str]]]]:
     """The mock web crawled once (shared by the tests that only read the result)."""
     work = tmp_path_factory.mktemp("crawl")
     sites = write_sites_toml(mockweb, work / "sites.toml")
@@ -60,7 +60,7 @@ def crawled(
 
 
 def test_first_crawl_finds_every_article_and_nothing_else(
-    crawled: tuple[Path, Path, dict[str, str]], mockweb: dict[str, str]
+    crawled: tuple[Path, Path, dict[str, dict[str, str]]], mockweb: dict[str, str]
 ) -> None:
     _, db, lines = crawled
     assert set(lines) == set(mockweb)
@@ -77,7 +77,7 @@ def test_first_crawl_finds_every_article_and_nothing_else(
     assert int(lines["halobanyuasin"]["skipped"]) >= 1  # the PDF
 
 
-def test_recrawl_is_incremental(crawled: tuple[Path, Path, dict[str, str]]) -> None:
+def test_recrawl_is_incremental(crawled: tuple[Path, Path, dict[str, dict[str, str]]]) -> None:
     sites, db, _ = crawled
     before = len(stored_urls(db))
     result = run_kabar("crawl", "--sites", str(sites), "--db", f"sqlite:///{db}", *FAST)
@@ -89,7 +89,7 @@ def test_recrawl_is_incremental(crawled: tuple[Path, Path, dict[str, str]]) -> N
         assert int(line["requests"]) <= 5, (site, line)  # robots.txt + what changed
 
 
-def test_export_holds_the_seed_story(crawled: tuple[Path, Path, dict[str, str]]) -> None:
+def test_export_holds_the_seed_story(crawled: tuple[Path, Path, dict[str, dict[str, str]]]) -> None:
     _, db, _ = crawled
     result = run_kabar("export", "--db", f"sqlite:///{db}", "--format", "jsonl")
     assert result.returncode == 0, result.stderr
@@ -103,7 +103,7 @@ def test_export_holds_the_seed_story(crawled: tuple[Path, Path, dict[str, str]])
 
 
 def test_feeds_parse_with_the_crawled_entries(
-    crawled: tuple[Path, Path, dict[str, str]], tmp_path: Path
+    crawled: tuple[Path, Path, dict[str, dict[str, str]]], tmp_path: Path
 ) -> None:
     _, db, _ = crawled
     out = tmp_path / "feeds"
@@ -124,7 +124,7 @@ def test_feeds_parse_with_the_crawled_entries(
 
 
 def test_unreachable_site_is_one_line_and_loses_nothing(
-    crawled: tuple[Path, Path, dict[str, str]], tmp_path: Path
+    crawled: tuple[Path, Path, dict[str, dict[str, str]]], tmp_path: Path
 ) -> None:
     sites, db, _ = crawled
     before = stored_urls(db)
