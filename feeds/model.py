@@ -11,10 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Final, Literal
+from typing import TYPE_CHECKING, Final, Literal
 from urllib.parse import urljoin
 
 from w3lib.url import safe_url_string
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
 
 FeedFormat = Literal["rss", "atom", "json"]
 
@@ -74,6 +77,44 @@ class FeedInfo:
             )
         if self.group not in GROUPS:
             raise ValueError(f"feed {self.slug!r}: group {self.group!r} not in {GROUPS}")
+
+
+@dataclass(frozen=True)
+class PendingFeed:
+    """A feed whose entries are loaded only if it has to be rendered.
+
+    ``fingerprint`` changes whenever the entries would (ids, edits, order): when it equals the
+    one stored with the published files, `feeds.publish.publish` keeps those files without
+    calling ``load``. ``None`` means "unknown": the feed is always rendered.
+    """
+
+    info: FeedInfo
+    load: Callable[[], Sequence[FeedEntry]]
+    fingerprint: str | None = None
+
+    @classmethod
+    def of(cls, info: FeedInfo, entries: Sequence[FeedEntry]) -> PendingFeed:
+        """A feed whose entries are already at hand (always rendered)."""
+        return cls(info, lambda: entries)
+
+
+@dataclass(frozen=True)
+class Headline:
+    """What the index page shows of an entry, and all it needs to remember of one."""
+
+    title: str
+    link: str
+    published: datetime
+
+
+@dataclass(frozen=True)
+class FeedSummary:
+    """What ``index.html`` and ``feeds.opml`` need of a feed: its first headlines and its
+    newest ``updated``, small enough to keep between runs for feeds not rebuilt."""
+
+    info: FeedInfo
+    headlines: tuple[Headline, ...]
+    updated: datetime | None
 
 
 def feed_filename(slug: str, fmt: FeedFormat) -> str:

@@ -1,0 +1,42 @@
+"""The README's first command: `kabar demo` runs offline, fast, and its feeds parse."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import feedparser
+
+from tests.conftest import run_kabar
+
+SEED_TITLE = "Rakor Kecamatan Tanjung Lago, Bupati Askolani Dengarkan Aspirasi Masyarakat"
+
+
+def test_demo_crawls_publishes_and_exports(tmp_path: Path) -> None:
+    work = tmp_path / "demo"
+    started = time.monotonic()
+    result = run_kabar("demo", "--dir", str(work), timeout=120)
+    elapsed = time.monotonic() - started
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert elapsed < 60
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "all.xml" in result.stdout  # where to point an RSS reader
+    db = work / "kabar.db"
+    export = run_kabar("export", "--db", f"sqlite:///{db}", "--format", "jsonl")
+    records = [json.loads(line) for line in export.stdout.splitlines()]
+    assert len(records) >= 30
+    assert len({r["site"] for r in records}) >= 3
+    seed = [r for r in records if r["title"] == SEED_TITLE and r["duplicate_of"] is None]
+    assert len(seed) == 1
+    assert seed[0]["published_at"].startswith("2023-07-17T")
+    assert seed[0]["published_at"].endswith("+07:00")
+    titles = {r["title"] for r in records}
+    feeds = sorted((work / "feeds").glob("*.xml")) + sorted((work / "feeds").glob("*.atom"))
+    assert len(feeds) >= 6
+    for file in feeds:
+        parsed = feedparser.parse(file.read_bytes())
+        assert parsed.bozo == 0, (file.name, parsed.get("bozo_exception"))
+        assert parsed.entries and {e.title for e in parsed.entries} <= titles, file.name
+    everything = feedparser.parse((work / "feeds" / "all.xml").read_bytes())
+    assert SEED_TITLE in {e.title for e in everything.entries}
