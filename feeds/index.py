@@ -13,7 +13,16 @@ from typing import TYPE_CHECKING, Any, Final
 import lxml.html
 from lxml import etree
 
-from feeds.model import FORMATS, GROUPS, MEDIA_TYPE, aware, feed_url, home_url
+from feeds.model import (
+    FORMATS,
+    GROUPS,
+    MEDIA_TYPE,
+    FeedSummary,
+    Headline,
+    aware,
+    feed_url,
+    home_url,
+)
 from feeds.text import absolute_url, clean_line
 
 if TYPE_CHECKING:
@@ -34,20 +43,27 @@ FORMAT_LABELS: Final[dict[FeedFormat, str]] = {
     "atom": "Atom",
     "json": "JSON Feed",
 }
-OPML_DOCS: Final = "http://opml.org/spec2.opml"
 NO_ENTRIES_YET: Final = "Belum ada berita."
 
 
-def render_index_html(
-    feeds: Sequence[tuple[FeedInfo, Sequence[FeedEntry]]], *, base_url: str, site_title: str
-) -> bytes:
+def summarize(info: FeedInfo, entries: Sequence[FeedEntry]) -> FeedSummary:
+    """The part of a feed the index page and the OPML file show."""
+    headlines = []
+    for entry in entries[:HEADLINES_PER_FEED]:
+        link = absolute_url(entry.link, entry.link)
+        headlines.append(Headline(clean_line(entry.title) or link, link, aware(entry.published)))
+    return FeedSummary(info, tuple(headlines), _newest(entries))
+
+
+def render_index_html(feeds: Sequence[FeedSummary], *, base_url: str, site_title: str) -> bytes:
     """An HTML5 page listing every feed by group, with subscribe links and latest headlines."""
     html = etree.Element("html", lang="id")
     head = etree.SubElement(html, "head")
     etree.SubElement(head, "meta", charset="utf-8")
     etree.SubElement(head, "meta", name="viewport", content="width=device-width, initial-scale=1")
     _text_element(head, "title", site_title)
-    for info, _ in _in_group(feeds, "all"):
+    for feed in _in_group(feeds, "all"):
+        info = feed.info
         etree.SubElement(
             head,
             "link",
@@ -68,47 +84,44 @@ def render_index_html(
     return serialized
 
 
-def render_opml(
-    feeds: Sequence[tuple[FeedInfo, Sequence[FeedEntry]]], *, base_url: str, site_title: str
-) -> bytes:
-    """OPML 2.0 with one folder per group and one RSS outline per feed."""
+def render_opml(feeds: Sequence[FeedSummary], *, base_url: str, site_title: str) -> bytes:
+    """OPML 2.0 with one folder per group and one RSS outline per feed.
+
+    No ``<docs>``: it is optional, and the W3C validator's OPML checker predates it.
+    """
     opml = etree.Element("opml", version="2.0")
     head = etree.SubElement(opml, "head")
     _text_element(head, "title", site_title)
-    newest = _newest(entry for _, entries in feeds for entry in entries)
+    newest = max((feed.updated for feed in feeds if feed.updated is not None), default=None)
     if newest is not None:
         _text_element(head, "dateModified", format_datetime(newest))
-    _text_element(head, "docs", OPML_DOCS)
     body = etree.SubElement(opml, "body")
     for group in GROUPS:
         members = _in_group(feeds, group)
         if not members:
             continue
         folder = etree.SubElement(body, "outline", text=GROUP_TITLES[group])
-        for info, _ in members:
-            _opml_outline(folder, info, base_url)
+        for feed in members:
+            _opml_outline(folder, feed.info, base_url)
     serialized: bytes = etree.tostring(
         opml, encoding="UTF-8", xml_declaration=True, pretty_print=True
     )
     return serialized
 
 
-def _in_group(
-    feeds: Sequence[tuple[FeedInfo, Sequence[FeedEntry]]], group: str
-) -> list[tuple[FeedInfo, Sequence[FeedEntry]]]:
-    return [(info, entries) for info, entries in feeds if info.group == group]
+def _in_group(feeds: Sequence[FeedSummary], group: str) -> list[FeedSummary]:
+    return [feed for feed in feeds if feed.info.group == group]
 
 
-def _group_section(
-    body: Any, group: str, members: Sequence[tuple[FeedInfo, Sequence[FeedEntry]]], base_url: str
-) -> None:
+def _group_section(body: Any, group: str, members: Sequence[FeedSummary], base_url: str) -> None:
     section = etree.SubElement(body, "section", id=f"group-{group}")
     _text_element(section, "h2", GROUP_TITLES[group])
-    for info, entries in members:
-        _feed_article(section, info, entries, base_url)
+    for feed in members:
+        _feed_article(section, feed, base_url)
 
 
-def _feed_article(parent: Any, info: FeedInfo, entries: Sequence[FeedEntry], base_url: str) -> None:
+def _feed_article(parent: Any, feed: FeedSummary, base_url: str) -> None:
+    info = feed.info
     article = etree.SubElement(parent, "article", id=f"feed-{info.slug}")
     heading = _text_element(article, "h3", "")
     if info.home_url:  # otherwise the home page is this very index
@@ -118,13 +131,12 @@ def _feed_article(parent: Any, info: FeedInfo, entries: Sequence[FeedEntry], bas
     if info.description:
         _text_element(article, "p", info.description)
     _subscribe_links(article, info, base_url)
-    headlines = entries[:HEADLINES_PER_FEED]
-    if not headlines:
+    if not feed.headlines:
         _text_element(article, "p", NO_ENTRIES_YET)
         return
     listing = etree.SubElement(article, "ul")
-    for entry in headlines:
-        _headline(listing, entry)
+    for headline in feed.headlines:
+        _headline(listing, headline)
 
 
 def _subscribe_links(article: Any, info: FeedInfo, base_url: str) -> None:
@@ -138,12 +150,11 @@ def _subscribe_links(article: Any, info: FeedInfo, base_url: str) -> None:
             anchor.tail = " · "
 
 
-def _headline(listing: Any, entry: FeedEntry) -> None:
+def _headline(listing: Any, headline: Headline) -> None:
     item = etree.SubElement(listing, "li")
-    link = absolute_url(entry.link, entry.link)
-    _link(item, link, clean_line(entry.title) or link)
+    _link(item, headline.link, headline.title)
     item[-1].tail = " "
-    published = aware(entry.published)
+    published = headline.published
     stamp = etree.SubElement(item, "time", datetime=published.isoformat())
     stamp.text = published.strftime("%Y-%m-%d %H:%M")
 

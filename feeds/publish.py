@@ -6,20 +6,39 @@ directory and moved into place with ``os.replace`` (atomic on POSIX), and only w
 differ from what is already there, so mtimes and ETags stay put. A manifest of the files kabar
 wrote lets a later run delete feeds that no longer exist without touching anything else that
 happens to live in the directory.
+
+Rebuilding is incremental: a feed given as a `PendingFeed` with a fingerprint is rendered only
+when that fingerprint (or the renderer's code, or the base URL) differs from the one stored in
+``.kabar-feeds.json`` with its files; otherwise its entries are not even loaded, and the index
+page and OPML file are built from the headlines stored there. The output is the same as a full
+rebuild's, byte for byte.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import inspect
 import json
 import os
 import tempfile
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Final
+from datetime import datetime
+from importlib.metadata import version
+from typing import TYPE_CHECKING, Any, Final
 
+from feeds import build, model, text
 from feeds.build import render_atom, render_json, render_rss
-from feeds.index import render_index_html, render_opml
-from feeds.model import INDEX_FILENAME, OPML_FILENAME, feed_filename
+from feeds.index import render_index_html, render_opml, summarize
+from feeds.model import (
+    FORMATS,
+    INDEX_FILENAME,
+    OPML_FILENAME,
+    FeedSummary,
+    Headline,
+    PendingFeed,
+    feed_filename,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
@@ -30,6 +49,7 @@ if TYPE_CHECKING:
     Renderer = Callable[..., bytes]
 
 MANIFEST_FILENAME: Final = ".kabar-manifest.json"
+STATE_FILENAME: Final = ".kabar-feeds.json"
 FILE_MODE: Final = 0o644  # mkstemp creates 0600; the web server must be able to read the files
 
 _RENDERERS: Final[dict[FeedFormat, Renderer]] = {
@@ -41,61 +61,180 @@ _RENDERERS: Final[dict[FeedFormat, Renderer]] = {
 
 @dataclass
 class PublishReport:
-    """What one `publish` call did, by file name relative to the output directory."""
+    """What one `publish` call did, by file name relative to the output directory.
+
+    ``skipped`` lists the feeds (slugs) whose fingerprint was unchanged, so they were neither
+    loaded nor rendered; their files are in ``unchanged``.
+    """
 
     written: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     feeds: int = 0
+    skipped: list[str] = field(default_factory=list)
 
 
 def publish(
     out_dir: Path,
-    feeds: Iterable[tuple[FeedInfo, Sequence[FeedEntry]]],
+    feeds: Iterable[PendingFeed | tuple[FeedInfo, Sequence[FeedEntry]]],
     *,
     base_url: str,
     site_title: str = "kabar",
 ) -> PublishReport:
     """Render and write all feeds plus index and OPML; delete feeds kabar wrote before but not now.
 
-    Example::
+    Feeds come as ``(info, entries)`` (always rendered) or as `PendingFeed` (rendered only
+    when its fingerprint changed). Example::
 
         publish(Path("out/feeds"), [(FeedInfo("all", "Semua", "Semua berita"), entries)],
                 base_url="http://127.0.0.1:8080/")
     """
-    feed_list = list(feeds)
-    files = render_all(feed_list, base_url=base_url, site_title=site_title)
     out_dir.mkdir(parents=True, exist_ok=True)
     previous = read_manifest(out_dir)
+    old_state = read_state(out_dir)
+    report = PublishReport()
+    files: dict[str, bytes | None] = {}  # None: kept as it is on disk
+    summaries: list[FeedSummary] = []
+    new_state: dict[str, Any] = {}
+    for feed in feeds:
+        pending = feed if isinstance(feed, PendingFeed) else PendingFeed.of(*feed)
+        info = pending.info
+        names = [feed_filename(info.slug, fmt) for fmt in FORMATS]
+        if names[0] in files:
+            raise ValueError(f"feed slug {info.slug!r} is used twice")
+        key = _render_key(pending, base_url)
+        kept = old_state.get(info.slug)
+        if (
+            key is not None
+            and kept is not None
+            and kept.get("key") == key
+            and all((out_dir / name).is_file() for name in names)
+        ):
+            summary = _summary_from_state(info, kept)
+            files.update(dict.fromkeys(names))
+            report.skipped.append(info.slug)
+        else:
+            entries = pending.load()
+            summary = summarize(info, entries)
+            files.update(render_feed(info, entries, base_url=base_url))
+        if key is not None:
+            new_state[info.slug] = _summary_to_state(key, summary)
+        summaries.append(summary)
+        report.feeds += 1
+    files[INDEX_FILENAME] = render_index_html(summaries, base_url=base_url, site_title=site_title)
+    files[OPML_FILENAME] = render_opml(summaries, base_url=base_url, site_title=site_title)
     # Track the union first, so a crash mid-way leaves no file the next run cannot clean up.
     write_manifest(out_dir, previous | files.keys())
-    report = PublishReport(feeds=len(feed_list))
+    # A fingerprint is only trusted once its files are written: until then keep only those of
+    # the feeds whose files this run leaves alone.
+    write_state(out_dir, {slug: old_state[slug] for slug in report.skipped})
     for name, data in files.items():
-        changed = write_if_changed(out_dir / name, data)
+        changed = data is not None and write_if_changed(out_dir / name, data)
         (report.written if changed else report.unchanged).append(name)
     for name in sorted(previous - files.keys()):
         with contextlib.suppress(FileNotFoundError):
             (out_dir / name).unlink()
             report.removed.append(name)
     write_manifest(out_dir, set(files))
+    write_state(out_dir, new_state)
     return report
+
+
+def render_feed(info: FeedInfo, entries: Sequence[FeedEntry], *, base_url: str) -> dict[str, bytes]:
+    """The three files of one feed, by name."""
+    return {
+        feed_filename(info.slug, fmt): render(info, entries, base_url=base_url)
+        for fmt, render in _RENDERERS.items()
+    }
 
 
 def render_all(
     feeds: Sequence[tuple[FeedInfo, Sequence[FeedEntry]]], *, base_url: str, site_title: str
 ) -> dict[str, bytes]:
-    """Every file of one publication, by name; raises ValueError on a repeated slug."""
+    """Every file of one full publication, by name; raises ValueError on a repeated slug."""
     files: dict[str, bytes] = {}
-    seen: set[str] = set()
     for info, entries in feeds:
-        if info.slug in seen:
+        rendered = render_feed(info, entries, base_url=base_url)
+        if rendered.keys() & files.keys():
             raise ValueError(f"feed slug {info.slug!r} is used twice")
-        seen.add(info.slug)
-        for fmt, render in _RENDERERS.items():
-            files[feed_filename(info.slug, fmt)] = render(info, entries, base_url=base_url)
-    files[INDEX_FILENAME] = render_index_html(feeds, base_url=base_url, site_title=site_title)
-    files[OPML_FILENAME] = render_opml(feeds, base_url=base_url, site_title=site_title)
+        files.update(rendered)
+    summaries = [summarize(info, entries) for info, entries in feeds]
+    files[INDEX_FILENAME] = render_index_html(summaries, base_url=base_url, site_title=site_title)
+    files[OPML_FILENAME] = render_opml(summaries, base_url=base_url, site_title=site_title)
     return files
+
+
+# --- incremental state --------------------------------------------------------------------
+
+
+def _code_fingerprint() -> str | None:
+    """What the renderers are: their source and feedgen's and lxml's versions. Files built by
+    other code are rebuilt. None when the source cannot be read: then nothing is skipped."""
+    digest = hashlib.sha256()
+    try:
+        for module in (build, model, text):
+            digest.update(inspect.getsource(module).encode("utf-8"))
+        for package in ("feedgen", "lxml", "lxml_html_clean"):
+            digest.update(version(package).encode("utf-8"))
+    except (OSError, TypeError, ValueError, ImportError):
+        return None
+    return digest.hexdigest()
+
+
+_CODE_FINGERPRINT: Final = _code_fingerprint()
+
+
+def _render_key(feed: PendingFeed, base_url: str) -> str | None:
+    if feed.fingerprint is None or _CODE_FINGERPRINT is None:
+        return None
+    parts = [_CODE_FINGERPRINT, base_url, repr(feed.info), feed.fingerprint]
+    return hashlib.sha256(json.dumps(parts).encode("utf-8")).hexdigest()
+
+
+def _summary_to_state(key: str, summary: FeedSummary) -> dict[str, Any]:
+    return {
+        "key": key,
+        "headlines": [[h.title, h.link, h.published.isoformat()] for h in summary.headlines],
+        "updated": summary.updated.isoformat() if summary.updated else None,
+    }
+
+
+def _summary_from_state(info: FeedInfo, kept: dict[str, Any]) -> FeedSummary:
+    headlines = tuple(
+        Headline(title, link, datetime.fromisoformat(published))
+        for title, link, published in kept["headlines"]
+    )
+    updated = datetime.fromisoformat(kept["updated"]) if kept["updated"] else None
+    return FeedSummary(info, headlines, updated)
+
+
+def read_state(out_dir: Path) -> dict[str, dict[str, Any]]:
+    """Fingerprints and headlines of the feeds last written; empty when missing or unreadable
+    (an unreadable state only costs a full rebuild)."""
+    try:
+        state = json.loads((out_dir / STATE_FILENAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(state, dict):
+        return {}
+    return {
+        slug: kept
+        for slug, kept in state.items()
+        if isinstance(kept, dict) and _valid_state(kept)
+    }
+
+
+def _valid_state(kept: dict[str, Any]) -> bool:
+    try:
+        _summary_from_state(model.FeedInfo("x", "x", "x"), kept)
+    except (KeyError, TypeError, ValueError):
+        return False
+    return isinstance(kept.get("key"), str)
+
+
+def write_state(out_dir: Path, state: dict[str, Any]) -> None:
+    data = json.dumps(state, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+    write_if_changed(out_dir / STATE_FILENAME, data.encode("utf-8"))
 
 
 def write_if_changed(path: Path, data: bytes) -> bool:

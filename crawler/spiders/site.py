@@ -20,6 +20,7 @@ import scrapy
 from scrapy import signals
 from scrapy.exceptions import (
     CannotResolveHostError,
+    DownloadCancelledError,
     DownloadConnectionRefusedError,
     DownloadTimeoutError,
     IgnoreRequest,
@@ -106,6 +107,8 @@ def failure_kind(failure: Failure) -> str:
         return "connection_refused"
     if isinstance(error, IgnoreRequest) and "robots.txt" in str(error):
         return "forbidden_by_robots"
+    if isinstance(error, DownloadCancelledError):
+        return "too_large"  # DOWNLOAD_MAXSIZE cut it
     return type(error).__name__.lower()
 
 
@@ -225,8 +228,11 @@ class SiteSpider(scrapy.Spider):
     def on_error(self, failure: Failure) -> Iterator[Request]:
         request = failure.request  # type: ignore[attr-defined]
         kind = failure_kind(failure)
-        self._inc(f"errors/{kind}")
-        logger.warning("%s: %s failed: %s", self.name, request.url, kind)
+        if kind == "forbidden_by_robots":
+            self._inc("skipped/robots_txt")  # politeness working, not a fault
+        else:
+            self._inc(f"errors/{kind}")
+            logger.warning("%s: %s failed: %s", self.name, request.url, kind)
         role = request.meta.get(KIND_META)
         if role == "article":
             self._mark_dead(request, kind)
