@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Generator, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
@@ -81,6 +81,7 @@ if TYPE_CHECKING:
     from crawler.sites import SiteConfig
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 STATS_PREFIX = "kabar"
 KIND_META = "kabar_kind"
@@ -577,20 +578,32 @@ class SiteSpider(scrapy.Spider):
                     if request is not None:
                         yield request
 
-    def parse_api(self, response: Response) -> Iterator[Request]:
+    def _parsed(
+        self, response: Response, role: str, parse: Callable[[Response], T], error: type[Exception]
+    ) -> Generator[Request, None, T | None]:
+        """A listing response parsed, or None: unchanged (304), or unreadable — then, when
+        it was the strategy's entry point, the requests of the next strategy."""
         if self._not_modified(response):
-            return
+            return None
         try:
-            candidates = parse_posts(response.body)
-        except ApiError as exc:
-            self._inc("errors/bad_api")
-            logger.info("%s: no usable REST API at %s: %s", self.name, response.url, exc)
+            parsed = parse(response)
+        except error as exc:
+            self._inc(f"errors/bad_{role}")
+            logger.info("%s: %s is no usable %s: %s", self.name, response.url, role, exc)
             if response.meta.get("kabar_first"):
-                yield from self._entry_failed(response.url, "api")
-            return
+                yield from self._entry_failed(response.url, role)
+            return None
         if response.meta.get("kabar_first"):
-            self._entry_ok(response.url, "api")
-        self._inc("api/pages")
+            self._entry_ok(response.url, role)
+        self._inc(f"{role}/read")
+        return parsed
+
+    def parse_api(self, response: Response) -> Iterator[Request]:
+        candidates = yield from self._parsed(
+            response, "api", lambda r: parse_posts(r.body), ApiError
+        )
+        if candidates is None:
+            return
         requests, outcomes = self._schedule(candidates)
         yield from requests
         page = int(response.meta.get("kabar_page", 1))
@@ -612,19 +625,11 @@ class SiteSpider(scrapy.Spider):
             )
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
-        if self._not_modified(response):
+        candidates = yield from self._parsed(
+            response, "feed", lambda r: parse_feed(r.body, r.url), FeedError
+        )
+        if candidates is None:
             return
-        try:
-            candidates = parse_feed(response.body, response.url)
-        except FeedError as exc:
-            self._inc("errors/bad_feed")
-            logger.info("%s: %s is not a feed: %s", self.name, response.url, exc)
-            if response.meta.get("kabar_first"):
-                yield from self._entry_failed(response.url, "feed")
-            return
-        if response.meta.get("kabar_first"):
-            self._entry_ok(response.url, "feed")
-        self._inc("feeds/read")
         requests, outcomes = self._schedule(candidates)
         yield from requests
         page = int(response.meta.get("kabar_page", 1))
@@ -653,19 +658,11 @@ class SiteSpider(scrapy.Spider):
                 yield from self._backfill()
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
-        if self._not_modified(response):
+        sitemap = yield from self._parsed(
+            response, "sitemap", lambda r: parse_sitemap(r.body, r.url), SitemapError
+        )
+        if sitemap is None:
             return
-        try:
-            sitemap = parse_sitemap(response.body, response.url)
-        except SitemapError as exc:
-            self._inc("errors/bad_sitemap")
-            logger.info("%s: %s is not a sitemap: %s", self.name, response.url, exc)
-            if response.meta.get("kabar_first"):
-                yield from self._entry_failed(response.url, "sitemap")
-            return
-        if response.meta.get("kabar_first"):
-            self._entry_ok(response.url, "sitemap")
-        self._inc("sitemaps/read")
         since = self.changed_since or self.cutoff
         for url, lastmod in sitemap.children:
             if not may_hold_articles(url) or (lastmod is not None and lastmod < since):
