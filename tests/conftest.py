@@ -6,14 +6,18 @@ database of its own there and is skipped, with the reason shown, when unset.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
+import threading
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from aiohttp import web
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -74,3 +78,22 @@ def run_kabar(*args: str, timeout: float = 120, **env: str) -> subprocess.Comple
         env={**os.environ, **env},
         check=False,
     )
+
+
+@contextmanager
+def serve_app(app: web.Application) -> Iterator[int]:
+    """Serve an aiohttp app on 127.0.0.1 (a free port, yielded) from a thread of its own."""
+    loop = asyncio.new_event_loop()
+    runner = web.AppRunner(app)
+    loop.run_until_complete(runner.setup())
+    loop.run_until_complete(web.TCPSite(runner, "127.0.0.1", 0).start())
+    port = int(runner.addresses[0][1])
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    try:
+        yield port
+    finally:
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(5)
+        loop.run_until_complete(runner.cleanup())
+        loop.close()

@@ -3,14 +3,12 @@ and crash safety (SIGKILL mid-crawl), on real databases and real crawls."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import signal
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -29,7 +27,7 @@ from archive.operations import (
     reschedule,
 )
 from kabar.demo import build_web, write_sites_toml
-from tests.conftest import PROJECT_ROOT, run_kabar
+from tests.conftest import PROJECT_ROOT, run_kabar, serve_app
 from tests.test_crawl_e2e import FAST
 
 
@@ -184,21 +182,8 @@ def changing_site() -> Iterator[tuple[str, dict[str, bool]]]:
     app.router.add_get("/", home)
     app.router.add_get("/2023/07/17/berita-desa-nomor-{n}-hari-ini/", article)
     app.router.add_get("/{tail:.*}", other)
-    loop = asyncio.new_event_loop()
-    runner = web.AppRunner(app)
-    loop.run_until_complete(runner.setup())
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    loop.run_until_complete(site.start())
-    port = runner.addresses[0][1]
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
-    thread.start()
-    try:
+    with serve_app(app) as port:
         yield f"http://127.0.0.1:{port}/", state
-    finally:
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(5)
-        loop.run_until_complete(runner.cleanup())
-        loop.close()
 
 
 def test_status_flags_a_site_that_stops_yielding(

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import gzip
 import http.client
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from aiohttp import web
 
 from feeds.serve import make_app
+from tests.conftest import serve_app
 
 
 @pytest.fixture
@@ -24,21 +22,8 @@ def served(tmp_path: Path) -> Iterator[tuple[str, int, Path]]:
     (root / "index.html").write_bytes(b"<!doctype html><title>kabar</title>")
     (root / ".kabar-manifest.json").write_bytes(b"[]")
     (tmp_path / "secret.txt").write_bytes(b"secret")
-    loop = asyncio.new_event_loop()
-    runner = web.AppRunner(make_app(root))
-    loop.run_until_complete(runner.setup())
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    loop.run_until_complete(site.start())
-    port = runner.addresses[0][1]
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
-    thread.start()
-    try:
+    with serve_app(make_app(root)) as port:
         yield "127.0.0.1", port, root
-    finally:
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(5)
-        loop.run_until_complete(runner.cleanup())
-        loop.close()
 
 
 def get(
