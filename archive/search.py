@@ -291,45 +291,57 @@ def _search_sqlite(
     rank_window: int | None,
 ) -> tuple[list[tuple[int, float]], dict[int, str]]:
     params = {**params, "match": fts5_expression(parts)}
-    # Articles rows are large (body, HTML): a look-up per match is what makes a
-    # common word slow. Without filters the table is not read at all; with filters
-    # the covering index of migration 0002 answers instead (the planner, left alone,
-    # picks the table, three times slower on a million articles).
-    join = (
-        " JOIN articles a INDEXED BY ix_articles_search_filters ON a.id = articles_fts.rowid"
-        if where
-        else ""
+    matches = (
+        f"SELECT articles_fts.rowid AS id, bm25(articles_fts, {FTS5_WEIGHTS}) AS rank "
+        "FROM articles_fts"
     )
+    # Filters read a small covering index (migration 0002) instead of the articles'
+    # large rows (the planner, left alone, picks the table: three times slower).
+    articles = "articles a INDEXED BY ix_articles_search_filters"
     conditions = "".join(f" AND {condition}" for condition in where)
-    matching = f"FROM articles_fts{join} WHERE articles_fts MATCH :match{conditions}"
-    ranked_sql = (
-        f"SELECT articles_fts.rowid, bm25(articles_fts, {FTS5_WEIGHTS}) AS rank {matching}"
-        "{window} ORDER BY rank LIMIT :limit"
-    )
 
-    def rank(window: str) -> list[Any]:
-        statement = text(ranked_sql.format(window=window)).bindparams(*binds)
-        return list(session.execute(statement, params))
+    def query(sql: str) -> list[Any]:
+        return list(session.execute(text(sql).bindparams(*binds), params))
 
-    floor = None
-    if rank_window is not None:
-        # Walking the index newest first without ranking or reading articles is
-        # cheap: find where the newest rank_window matches start, rank only those.
-        floor = session.scalar(
-            text(
-                "SELECT rowid FROM articles_fts WHERE articles_fts MATCH :match "
-                "ORDER BY rowid DESC LIMIT 1 OFFSET :window"
-            ),
-            {"match": params["match"], "window": rank_window},
+    def rank_all() -> list[Any]:
+        join = f" JOIN {articles} ON a.id = articles_fts.rowid" if where else ""
+        return query(
+            f"{matches}{join} WHERE articles_fts MATCH :match{conditions} "
+            "ORDER BY rank LIMIT :limit"
         )
-    if floor is None:
-        rows = rank("")
+
+    if rank_window is None:
+        rows = rank_all()
     else:
-        params["floor"] = int(floor)
-        rows = rank(" AND articles_fts.rowid > :floor")
-        if len(rows) < params["limit"] and where:
-            # Filters too narrow for the window (e.g. an old date range): rank them all.
-            rows = rank("")
+        # One walk of the index, newest first, that stops after rank_window matches:
+        # bm25() (which reads each match) runs for those only. (Finding where the
+        # window starts in a query of its own walked the matches twice, which for a
+        # phrase of common words was most of the cost.)
+        params["window"] = rank_window
+        window = (
+            f"{matches} WHERE articles_fts MATCH :match "
+            "ORDER BY articles_fts.rowid DESC LIMIT :window"
+        )
+        if not where:
+            rows = query(f"SELECT id, rank FROM ({window}) ORDER BY rank LIMIT :limit")
+        else:
+            # Filters apply within the window. Each row also says how many matches
+            # the window holds and whether it passes the filters, so that a window
+            # the filters emptied can be told from one that held every match. (A
+            # LEFT JOIN from the window: an inner join or a second reference to the
+            # window makes SQLite 3.40 scan the whole index for a Bloom filter.)
+            rows = query(
+                "SELECT m.id, m.rank, m.size, a.id IS NOT NULL AS kept FROM "
+                f"(SELECT id, rank, count(*) OVER () AS size FROM ({window})) m "
+                f"LEFT JOIN {articles} ON a.id = m.id{conditions} "
+                "ORDER BY kept DESC, m.rank LIMIT :limit"
+            )
+            window_size = int(rows[0].size) if rows else 0
+            rows = [row for row in rows if row.kept]
+            if len(rows) < params["limit"] and window_size >= rank_window:
+                # Filters too narrow for the window (e.g. an old date range): rank
+                # every match that passes them.
+                rows = rank_all()
     # bm25() is lower-is-better; scores are reported higher-is-better.
     ranked = [(int(row[0]), -float(row[1])) for row in rows]
     if not ranked:

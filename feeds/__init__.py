@@ -8,12 +8,13 @@ values (already sorted newest first and bounded), `feeds.build` turns one feed i
 from __future__ import annotations
 
 from feeds.build import render_atom, render_json, render_rss
-from feeds.model import FeedEntry, FeedInfo
+from feeds.model import FeedEntry, FeedInfo, PendingFeed
 from feeds.publish import PublishReport, publish
 
 __all__ = [
     "FeedEntry",
     "FeedInfo",
+    "PendingFeed",
     "PublishReport",
     "publish",
     "render_atom",

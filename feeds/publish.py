@@ -218,9 +218,7 @@ def read_state(out_dir: Path) -> dict[str, dict[str, Any]]:
     if not isinstance(state, dict):
         return {}
     return {
-        slug: kept
-        for slug, kept in state.items()
-        if isinstance(kept, dict) and _valid_state(kept)
+        slug: kept for slug, kept in state.items() if isinstance(kept, dict) and _valid_state(kept)
     }
 
 

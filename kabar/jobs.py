@@ -13,7 +13,7 @@ from pathlib import Path
 from archive.db import make_engine, make_sessionmaker, session_scope, upgrade
 from archive.repository import count_articles
 from crawler.sites import load_sites
-from feeds.collect import collect_feeds
+from feeds.collect import plan_feeds
 from feeds.publish import PublishReport, publish
 
 DEMO_SETTINGS = {
@@ -34,8 +34,8 @@ def build_feeds(
     upgrade(engine)
     try:
         with session_scope(make_sessionmaker(engine)) as session:
-            feeds = list(collect_feeds(session, limit=limit))
-        return publish(out_dir, feeds, base_url=base_url)
+            # Only the feeds whose articles changed since the last run are read and rendered.
+            return publish(out_dir, plan_feeds(session, limit=limit), base_url=base_url)
     finally:
         engine.dispose()
 

@@ -14,7 +14,7 @@ import lxml.html
 import pytest
 
 from feeds import FeedEntry, FeedInfo, publish, render_atom, render_json, render_rss
-from feeds.model import FORMATS, feed_filename
+from feeds.model import FORMATS, PendingFeed, feed_filename
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -533,3 +533,75 @@ def test_opml_lists_every_feed(tmp_path: Path) -> None:
         ("kabar: semua berita", BASE_URL + "all.xml", "rss"),
         ("Pemerintahan & <Politik>", BASE_URL + "topic-pemerintahan.xml", "rss"),
     ]
+
+
+def test_opml_head_holds_only_what_the_w3c_validator_knows(tmp_path: Path) -> None:
+    publish(tmp_path, two_feeds(), base_url=BASE_URL)
+    opml = lxml.etree.parse(str(tmp_path / "feeds.opml")).getroot()
+    assert [child.tag for child in opml.find("head")] == ["title", "dateModified"]
+
+
+# --- incremental publishing ---------------------------------------------------------------
+
+
+def pending(
+    info: FeedInfo, entries: list[FeedEntry], fingerprint: str, loads: list[str]
+) -> PendingFeed:
+    """A feed whose loads are recorded in ``loads``."""
+
+    def load() -> list[FeedEntry]:
+        loads.append(info.slug)
+        return entries
+
+    return PendingFeed(info, load, fingerprint=fingerprint)
+
+
+def test_unchanged_fingerprint_skips_loading_and_keeps_output(tmp_path: Path) -> None:
+    (all_info, all_entries), (topic, topic_entries) = two_feeds()
+    loads: list[str] = []
+    publish(
+        tmp_path,
+        [pending(all_info, all_entries, "a1", loads), pending(topic, topic_entries, "t1", loads)],
+        base_url=BASE_URL,
+    )
+    full = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    loads.clear()
+    changed = [make_entry(1, title="Judul baru"), *topic_entries[1:]]
+    report = publish(
+        tmp_path,
+        [pending(all_info, all_entries, "a1", loads), pending(topic, changed, "t2", loads)],
+        base_url=BASE_URL,
+    )
+    assert loads == [topic.slug] and report.skipped == [all_info.slug]
+    assert sorted(report.written) == sorted(
+        [*(feed_filename(topic.slug, f) for f in FORMATS), "index.html"]
+    )
+    # Identical to a full rebuild of the same input, index page included.
+    fresh = tmp_path / "fresh"
+    publish(fresh, [(all_info, all_entries), (topic, changed)], base_url=BASE_URL)
+    for path in fresh.iterdir():
+        if not path.name.startswith("."):
+            assert (tmp_path / path.name).read_bytes() == path.read_bytes(), path.name
+    assert (tmp_path / "all.xml").read_bytes() == full["all.xml"]
+
+
+def test_missing_file_or_new_base_url_rebuilds_despite_fingerprint(tmp_path: Path) -> None:
+    (info, entries), _ = two_feeds()
+    loads: list[str] = []
+    publish(tmp_path, [pending(info, entries, "f", loads)], base_url=BASE_URL)
+    (tmp_path / "all.atom").unlink()
+    publish(tmp_path, [pending(info, entries, "f", loads)], base_url=BASE_URL)
+    assert (tmp_path / "all.atom").exists() and loads == ["all", "all"]
+    report = publish(
+        tmp_path, [pending(info, entries, "f", loads)], base_url="http://other.example/"
+    )
+    assert loads == ["all"] * 3 and "all.xml" in report.written
+
+
+def test_unreadable_state_means_a_full_rebuild(tmp_path: Path) -> None:
+    (info, entries), _ = two_feeds()
+    loads: list[str] = []
+    publish(tmp_path, [pending(info, entries, "f", loads)], base_url=BASE_URL)
+    (tmp_path / ".kabar-feeds.json").write_text("{not json")
+    report = publish(tmp_path, [pending(info, entries, "f", loads)], base_url=BASE_URL)
+    assert loads == ["all", "all"] and report.skipped == [] and report.written == []

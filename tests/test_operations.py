@@ -122,7 +122,18 @@ def test_sigkill_mid_crawl_loses_and_duplicates_nothing(
     db = f"sqlite:///{db_file}"
     # A slow crawl (one request at a time, with a delay) so there is a middle to kill in.
     slow = ["--set", "CONCURRENT_REQUESTS_PER_DOMAIN=1", "--set", "DOWNLOAD_DELAY=0.1"]
-    args = ["run", "--sites", str(sites), "--db", db, "--set", "KABAR_LOCK_TTL_S=3", *slow]
+    args = [
+        "run",
+        "--sites",
+        str(sites),
+        "--db",
+        db,
+        "--feeds-out",
+        str(tmp_path / "f"),
+        "--set",
+        "KABAR_LOCK_TTL_S=3",
+        *slow,
+    ]
     victim = _popen_kabar(*args, "--set", "AUTOTHROTTLE_ENABLED=False")
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
