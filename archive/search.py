@@ -303,10 +303,10 @@ def _search_sqlite(
     def query(sql: str) -> list[Any]:
         return list(session.execute(text(sql).bindparams(*binds), params))
 
-    def rank_all() -> list[Any]:
+    def rank_all(window: str = "") -> list[Any]:
         join = f" JOIN {articles} ON a.id = articles_fts.rowid" if where else ""
         return query(
-            f"{matches}{join} WHERE articles_fts MATCH :match{conditions} "
+            f"{matches}{join} WHERE articles_fts MATCH :match{conditions}{window} "
             "ORDER BY rank LIMIT :limit"
         )
 
@@ -314,9 +314,8 @@ def _search_sqlite(
         rows = rank_all()
     else:
         # One walk of the index, newest first, that stops after rank_window matches:
-        # bm25() (which reads each match) runs for those only. (Finding where the
-        # window starts in a query of its own walked the matches twice, which for a
-        # phrase of common words was most of the cost.)
+        # bm25() (which reads each match) runs for those only, and the outer query
+        # sorts them.
         params["window"] = rank_window
         window = (
             f"{matches} WHERE articles_fts MATCH :match "
@@ -324,12 +323,32 @@ def _search_sqlite(
         )
         if not where:
             rows = query(f"SELECT id, rank FROM ({window}) ORDER BY rank LIMIT :limit")
+        elif all(len(part.words) == 1 for part in parts):
+            # Words only: walking their matches without ranking them is cheap, so
+            # find where the window starts first, then rank only the matches in it
+            # that pass the filters. (Not for phrases: a phrase of common words is
+            # slow to walk, and the walk would be done twice.)
+            floor = session.scalar(
+                text(
+                    "SELECT rowid FROM articles_fts WHERE articles_fts MATCH :match "
+                    "ORDER BY rowid DESC LIMIT 1 OFFSET :window"
+                ),
+                {"match": params["match"], "window": rank_window},
+            )
+            if floor is None:
+                rows = rank_all()
+            else:
+                params["floor"] = int(floor)
+                rows = rank_all(" AND articles_fts.rowid > :floor")
+                if len(rows) < params["limit"]:
+                    rows = rank_all()  # filters too narrow for the window
         else:
-            # Filters apply within the window. Each row also says how many matches
-            # the window holds and whether it passes the filters, so that a window
-            # the filters emptied can be told from one that held every match. (A
-            # LEFT JOIN from the window: an inner join or a second reference to the
-            # window makes SQLite 3.40 scan the whole index for a Bloom filter.)
+            # Phrases: one walk, bm25() for the whole window, filters applied within
+            # it. Each row also says how many matches the window holds and whether it
+            # passes the filters, so that a window the filters emptied can be told
+            # from one that held every match. (A LEFT JOIN from the window: an inner
+            # join or a second reference to the window makes SQLite 3.40 scan the
+            # whole index to build a Bloom filter, a second per query.)
             rows = query(
                 "SELECT m.id, m.rank, m.size, a.id IS NOT NULL AS kept FROM "
                 f"(SELECT id, rank, count(*) OVER () AS size FROM ({window})) m "

@@ -158,6 +158,11 @@ def test_rank_window_with_filters(archive: Session) -> None:
     assert titles(search(archive, '"dana desa"', rank_window=20, topics=["Ekonomi"])) == [
         "Festival kopi Kerinci"
     ]
+    # The same with a phrase (ranked in one walk of the index): the newest match is
+    # jambi's, so a window of one is emptied by the filter and every match is ranked.
+    assert titles(search(archive, '"dana desa"', rank_window=1, limit=1, sites=["sumsel"])) == [
+        "Rakor dana desa di Banyuasin"
+    ]
 
 
 HOSTILE = [
