@@ -88,6 +88,8 @@ KIND_META = "kabar_kind"
 """Request meta key naming what a request fetches: home, feed, sitemap, api, listing or
 article (downloader middlewares such as the evidence recorder act on it)."""
 VERSION_SLACK = timedelta(minutes=1)
+ABSENT = frozenset({"http_401", "http_403", "http_404", "http_410"})
+"""Answers meaning "no such entry point here" when discovery probes one."""
 """A listing's modified time must pass the stored version by this much to refetch."""
 
 
@@ -231,6 +233,10 @@ class SiteSpider(scrapy.Spider):
         kind = failure_kind(failure)
         if kind == "forbidden_by_robots":
             self._inc("skipped/robots_txt")  # politeness working, not a fault
+        elif request.meta.get("kabar_first") and kind in ABSENT:
+            # A probed entry point (a guessed /feed/, /sitemap.xml, /wp-json/) that
+            # the site does not have: discovery at work, not a fault of the site.
+            self._inc(f"discovery/absent/{request.meta.get(KIND_META)}")
         else:
             self._inc(f"errors/{kind}")
             logger.warning("%s: %s failed: %s", self.name, request.url, kind)
