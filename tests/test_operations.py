@@ -234,3 +234,23 @@ def test_jobdir_resume_works_per_site(mockweb: dict[str, str], tmp_path: Path) -
     truth = [a for a in build_web().articles() if a.site == "merahputih"]
     assert len(_article_urls(db)) == len(truth)
     assert (tmp_path / "job" / "requests.seen").exists()
+
+
+def test_robots_txt_forbidding_everything_is_one_clear_line(tmp_path: Path) -> None:
+    async def robots(request: web.Request) -> web.Response:
+        return web.Response(text="User-agent: *\nDisallow: /\n")
+
+    async def page(request: web.Request) -> web.Response:
+        return web.Response(text="<html><body>secret</body></html>", content_type="text/html")
+
+    app = web.Application()
+    app.router.add_get("/robots.txt", robots)
+    app.router.add_get("/{tail:.*}", page)
+    with serve_app(app) as port:
+        sites = tmp_path / "sites.toml"
+        sites.write_text(
+            f'[[site]]\nname = "tertutup"\nurl = "http://127.0.0.1:{port}/"\n', encoding="utf-8"
+        )
+        result = run_kabar("crawl", "--sites", str(sites), "--db", f"sqlite:///{tmp_path / 'k.db'}")
+    assert result.returncode == 3
+    assert result.stdout.strip().startswith("tertutup: UNREACHABLE (forbidden_by_robots)")
