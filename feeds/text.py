@@ -10,37 +10,19 @@ from __future__ import annotations
 
 import re
 from html import escape
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Final
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
-from lxml_html_clean import Cleaner
 from w3lib.url import safe_url_string
+
+from crawler.pages.sanitize import sanitize_tree
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
 # Characters XML 1.0 forbids, plus DEL and the C1 controls that feed validators reject.
 _CONTROL_RE: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-
-_CLEANER: Final = Cleaner(
-    scripts=True,
-    javascript=True,  # also drops on* attributes and javascript: URLs
-    comments=True,
-    style=True,
-    inline_style=True,
-    links=True,
-    meta=True,
-    page_structure=True,
-    processing_instructions=True,
-    embedded=True,
-    frames=True,
-    forms=True,
-    annoying_tags=True,
-    remove_unknown_tags=True,
-    safe_attrs_only=True,
-    host_whitelist=(),
-)
 
 _IMAGE_TYPES: Final = {
     ".jpg": "image/jpeg",
@@ -67,26 +49,21 @@ def clean_line(text: str) -> str:
 
 
 def sanitize_html(html: str, base_url: str) -> str:
-    """Remove active content from ``html`` and make its URLs absolute against ``base_url``."""
+    """Remove active content from ``html`` and make its URLs absolute against ``base_url``.
+
+    The policy is the crawler's (:func:`crawler.pages.sanitize.sanitize_tree`, one
+    definition of what is safe); a feed adds XML-safe text and percent-encoded URLs."""
     html = clean_text(html).strip()
     if not html:
         return ""
     wrapper = lxml.html.fragment_fromstring(html, create_parent="div")
-    wrapper = _CLEANER.clean_html(wrapper)
-    _drop_emptied_links(wrapper)
-    wrapper.make_links_absolute(base_url, resolve_base_href=False, handle_failures="discard")
-    wrapper.rewrite_links(_safe_url, resolve_base_href=False)
-    parts = [escape(wrapper.text or "", quote=False)]
-    parts.extend(lxml.html.tostring(child, encoding="unicode") for child in wrapper)
+    cleaned = lxml.html.fragment_fromstring(sanitize_tree(wrapper, base_url), create_parent="div")
+    cleaned.rewrite_links(_safe_url, resolve_base_href=False)
+    if len(cleaned) == 1 and cleaned[0].tag == "div" and not (cleaned.text or "").strip():
+        cleaned = cleaned[0]  # the wrapper the sanitizer serialized
+    parts = [escape(cleaned.text or "", quote=False)]
+    parts.extend(lxml.html.tostring(child, encoding="unicode") for child in cleaned)
     return "".join(parts).strip()
-
-
-def _drop_emptied_links(root: Any) -> None:
-    """The cleaner blanks ``javascript:`` URLs; resolved, "" would point at the article itself."""
-    for element in root.iter():
-        for attribute in ("href", "src"):
-            if element.get(attribute, "x").strip() == "":
-                del element.attrib[attribute]
 
 
 def html_to_text(html: str) -> str:
