@@ -656,3 +656,57 @@ def test_extract_unknown_site_is_one_line(tmp_path: Path) -> None:
     result = _extract(["--site", "nosuchsite", "-"], b"<html><body><p>x</p></body></html>")
     assert result.exit_code == 1
     assert "nosuchsite" in result.output and result.output.count("\n") == 1
+
+
+# --- body: repeats, teasers, asides, standfirst --------------------------------
+
+REPEATED = (
+    "Paragraf yang sengaja diulang oleh penulis dalam artikel ini untuk menegaskan pesan "
+    "penting kepada seluruh pembaca di wilayah kabupaten."
+)
+
+
+def test_paragraphs_the_page_repeats_are_kept() -> None:
+    body = f"<article><h1>Judul berita rapat koordinasi</h1>{STORY}<p>{REPEATED}</p>"
+    body += f"<p>{REPEATED}</p><p>{REPEATED}</p></article>"
+    assert (page(body).body or "").split("\n").count(REPEATED) == 3
+
+
+def test_labelled_link_to_another_article_is_dropped() -> None:
+    teaser = "Bupati resmikan jembatan baru di Tanjung Lago"
+    body = (
+        f"<article><h1>Judul berita rapat koordinasi</h1>{STORY[: STORY.index('</p>') + 4]}"
+        f"<p>MORE: <a href='https://berita.example.id/jembatan/'>{teaser}</a></p>"
+        f"{STORY[STORY.index('</p>') + 4 :]}</article>"
+    )
+    text = page(body).body or ""
+    assert teaser not in text and "dokter masuk desa" in text
+
+
+def test_caption_and_fact_box_text_is_dropped() -> None:
+    caption = "Bupati menyampaikan sambutan di hadapan para camat. Foto: Dokumentasi Humas"
+    fact = "Jumlah desa terpencil yang akan dijangkau program ini mencapai empat puluh dua desa."
+    body = (
+        f"<article><h1>Judul berita rapat koordinasi</h1>{STORY[: STORY.index('</p>') + 4]}"
+        f"<div class='wp-caption'><p>{caption}</p></div>"
+        f"<div class='factbox'><p>{fact}</p></div>"
+        f"{STORY[STORY.index('</p>') + 4 :]}</article>"
+    )
+    text = page(body).body or ""
+    assert caption not in text and fact not in text and "dokter masuk desa" in text
+
+
+def test_standfirst_shown_in_the_article_opens_the_body() -> None:
+    summary = (
+        "Bupati mengumpulkan seluruh camat untuk menyusun prioritas pembangunan desa "
+        "tahun depan, dari jalan hingga layanan kesehatan."
+    )
+    head = f"<meta property='og:description' content='{summary}'>"
+    body = f"<article><h1>Judul berita rapat koordinasi</h1><p class='dek'>{summary}</p>"
+    body += f"<div class='content'>{STORY}</div></article>"
+    result = page(body, head=head)
+    assert (result.body or "").startswith(summary + "\n")
+    assert result.lead == summary
+    # A description shown only outside the article (or nowhere) is not body text.
+    outside = page(f"<p>{summary}</p><article>{STORY}</article>", head=head)
+    assert summary not in (outside.body or "")

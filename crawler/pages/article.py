@@ -11,6 +11,7 @@ Site-specific page objects subclass this and override only what differs.
 from __future__ import annotations
 
 import codecs
+import copy
 import html
 import itertools
 import logging
@@ -66,6 +67,27 @@ _PARSER = lxml.html.HTMLParser(
     collect_ids=False, default_doctype=False, remove_comments=True, remove_pis=True
 )
 _SPACE = re.compile(r"\s+")
+_MIN_REPEAT_CHARS = 50
+"""trafilatura drops a block equal to the previous one when it is longer than this."""
+_MIN_LINK_CHARS = 15
+# "MORE: ", "Lesen Sie auch | ", "- ": a label of up to four words, or a bullet.
+_LINK_LABEL = re.compile(r"^(?:[^\W\d_][^\W\d_ ]*(?: [^\W\d_]+){0,3} ?[:|]|[-–•>»]+)\s*")
+_MIN_ASIDE_PART = 25
+"""A line this long (in letters and digits) found inside an aside's text belongs to it."""
+_ASIDE_NAME = re.compile(
+    r"(?<![a-z])(?:caption|factbox|infobox|facts?|bio|tweet|disclaimer)(?![a-z])", re.I
+)
+"""Class words of containers whose text is not the story's (``<figcaption>`` too)."""
+_ASIDE_XPATH = lxml.etree.XPath(
+    "//body//figcaption | //body//*[@class]["
+    + " or ".join(
+        f"contains(@class, '{word}')"
+        for word in ("caption", "fact", "infobox", "bio", "tweet", "disclaimer")
+    )
+    + "]"
+)
+"""A fast first pass for :data:`_ASIDE_NAME` (class names are written in lower case)."""
+_TRUNCATION = re.compile(r"\s*(?:\[…\]|\[\.\.\.\]|…|\.\.\.)\s*$")
 _WORDS = re.compile(r"\w+")
 _TITLE_SEPARATORS = re.compile(r"\s+(?:[|\-–—:·•»/]|::|--)\s+|\s*(?:\||--|::|»|·|•)\s*")
 _TITLE_SEPARATOR_END = re.compile(r"[\s|\-–—:·•»/]+$")
@@ -308,19 +330,128 @@ class ArticlePage:
         for child in body:
             lines = [_norm(line) for line in xmltotxt(child, False).split("\n")]
             blocks.append((child, [line for line in lines if line]))
-        return blocks
+        return self._restore_repeats(blocks)
+
+    def _restore_repeats(
+        self, blocks: list[tuple[lxml.etree._Element, list[str]]]
+    ) -> list[tuple[lxml.etree._Element, list[str]]]:
+        """Put back paragraphs the page really repeats, which trafilatura keeps once.
+
+        trafilatura drops a block that repeats the one before it (an artifact of
+        overlapping candidates, usually); when the page itself has that paragraph
+        several times side by side in one container, the copies are the text.
+        """
+        wanted = self._sibling_repeats
+        if not wanted:
+            return blocks
+        keys = [_key(" ".join(lines)) for _, lines in blocks]
+        have: dict[str, int] = {}
+        for key in keys:
+            have[key] = have.get(key, 0) + 1
+        result = []
+        for (element, lines), key in zip(blocks, keys, strict=True):
+            result.append((element, lines))
+            missing = wanted.get(key, 0) - have.get(key, 0)
+            if missing > 0 and key:
+                result.extend((copy.deepcopy(element), lines) for _ in range(missing))
+                have[key] = wanted[key]
+        return result
+
+    @cached_property
+    def _sibling_repeats(self) -> dict[str, int]:
+        """Paragraph key -> how often one container holds that paragraph (at most).
+
+        Only paragraphs long enough for trafilatura's duplicate filter to drop.
+        """
+        groups: dict[HtmlElement, dict[str, int]] = {}
+        for element in self.tree.iter("p", "div"):
+            if element.tag == "div" and len(element):
+                continue
+            text = element.text_content()
+            parent = element.getparent()
+            if parent is not None and len(text) > _MIN_REPEAT_CHARS:
+                counts = groups.setdefault(parent, {})
+                key = _key(text)
+                counts[key] = counts.get(key, 0) + 1
+        repeats: dict[str, int] = {}
+        for counts in groups.values():
+            for key, count in counts.items():
+                if count > 1:
+                    repeats[key] = max(count, repeats.get(key, 0))
+        return repeats
 
     @cached_property
     def _cleaned(self) -> Cleaned:
         paragraphs = self._confirmed_by_article_body(
             [line for _, lines in self._blocks for line in lines]
         )
+        paragraphs = self._without_asides(self._without_link_teasers(paragraphs))
         headlines = {h.casefold() for h in (*self._h1s, *self._meta_titles) if len(h) >= 15}
         names = {n.casefold() for n in _names_of(self.sources.article.get("author"))}
         names.update(n.casefold() for n in self._meta_authors())
         return clean_paragraphs(
             paragraphs, headlines=headlines, names=names, site_names=self._site_keys
         )
+
+    @cached_property
+    def _link_keys(self) -> set[str]:
+        """Keys of the page's link texts (links within the page itself excepted)."""
+        keys = set()
+        for anchor in self.tree.iterfind(".//body//a"):
+            if (anchor.get("href") or "#").startswith("#"):
+                continue
+            text = anchor.text_content()
+            if len(text) >= _MIN_LINK_CHARS:
+                keys.add(_key(text))
+        return keys
+
+    def _without_link_teasers(self, paragraphs: list[str]) -> list[str]:
+        """Blank labelled links to other pages: "MORE: <headline>", "- <headline>".
+
+        A line that is a short label (or a list bullet) followed by nothing but
+        a link's text points elsewhere; bare link lines stay (sites put real
+        subheadings and lists of sources in links).
+        """
+        links = self._link_keys
+        result = []
+        for line in paragraphs:
+            rest = _LINK_LABEL.sub("", line, count=1)
+            teaser = rest != line and len(rest.split()) >= 3 and _key(rest) in links
+            result.append("" if teaser else line)
+        return result
+
+    @cached_property
+    def _aside_texts(self) -> list[str]:
+        """Keys of the texts of captions, fact boxes, author bios and embedded posts.
+
+        Containers are recognised by their class words; one that holds a
+        third of the extracted text or more is a page wrapper, not an aside.
+        """
+        limit = sum(len(_key(line)) for _, lines in self._blocks for line in lines) / 3
+        texts: list[str] = []
+        for element in _ASIDE_XPATH(self.tree):
+            if not isinstance(element, HtmlElement):
+                continue
+            if element.tag != "figcaption" and not _ASIDE_NAME.search(element.get("class", "")):
+                continue
+            whole = _key(element.text_content())
+            if whole and len(whole) <= limit:
+                texts.append(whole)
+        return texts
+
+    def _without_asides(self, paragraphs: list[str]) -> list[str]:
+        """Blank lines that are an aside's text, or a long enough part of it."""
+        asides = self._aside_texts
+        if not asides:
+            return paragraphs
+        whole = set(asides)
+        joined = "\n".join(asides)
+        result = []
+        for line in paragraphs:
+            key = _key(line)
+            aside = key in whole or (len(key) >= _MIN_ASIDE_PART and key in joined)
+            result.append("" if line and aside else line)
+        return result
 
     def _confirmed_by_article_body(self, paragraphs: list[str]) -> list[str]:
         """Blank out lines absent from the publisher's own ``articleBody`` (boilerplate).
@@ -343,9 +474,69 @@ class ArticlePage:
         ]
 
     @cached_property
+    def _standfirst(self) -> str | None:
+        """The summary the page shows at the head of the article, when the extractor left it out.
+
+        The publisher's description counts when the body does not already say it
+        and an element inside the page's ``<article>`` (not a caption or an aside)
+        shows it; the text is that element's, which is never cut off.
+        """
+        paragraphs = self._cleaned.paragraphs
+        if not paragraphs:
+            return None
+        candidates = (
+            self.sources.article.get("description"),
+            self.sources.first_meta("og:description", "description", "twitter:description"),
+        )
+        body_words = _WORDS.findall(" ".join(paragraphs).casefold())
+        body_grams = set(zip(*(body_words[i:] for i in range(4)), strict=False))
+        for candidate in candidates:
+            if not isinstance(candidate, str):
+                continue
+            description = _unescape(candidate)
+            words = _WORDS.findall(description.casefold())
+            if len(words) < 8:
+                continue
+            grams = list(zip(*(words[i:] for i in range(4)), strict=False))
+            if sum(g in body_grams for g in grams) > 0.2 * len(grams):
+                return None  # the body has it (an excerpt, or the lead paragraph)
+            shown = self._shown_in_article(description)
+            if shown is not None:
+                return shown
+        return None
+
+    def _shown_in_article(self, description: str) -> str | None:
+        """The text of the element inside ``<article>`` that shows ``description``."""
+        want = _key(_TRUNCATION.sub("", description))
+        try:
+            found = self.tree.xpath(
+                "//body//article//text()[contains(., $s)]"
+                "[not(ancestor::figure or ancestor::figcaption or ancestor::aside"
+                " or ancestor::script or ancestor::style or ancestor::noscript)]",
+                s=description[:40],
+            )
+        except lxml.etree.XPathError:
+            return None
+        for text in found[:5] if isinstance(found, list) else ():
+            element = text.getparent() if hasattr(text, "getparent") else None
+            if element is not None and getattr(text, "is_tail", False):
+                element = element.getparent()
+            while element is not None and element.tag != "article":
+                content = _norm(element.text_content())
+                if len(content) > 1.3 * len(description) + 20:
+                    break
+                key = _key(content)
+                if key == want or (len(want) > 60 and key.startswith(want)):
+                    return content
+                element = element.getparent()
+        return None
+
+    @cached_property
     def body(self) -> str | None:
         """Plain text, one paragraph per line."""
         text = "\n".join(self._cleaned.paragraphs)
+        if text and self._standfirst:
+            text = f"{self._standfirst}\n{text}"
         if text:
             return text
         fallback = self.sources.article.get("articleBody")
@@ -367,6 +558,10 @@ class ArticlePage:
         if not len(container):
             return None
         self._strip_dateline(container[0])
+        if self._standfirst:
+            standfirst = lxml.etree.Element("p")
+            standfirst.text = self._standfirst
+            container.insert(0, standfirst)
         converted = convert_to_html(container)[0]
         converted.tag = "div"
         markup = lxml.etree.tostring(converted, encoding="unicode")
@@ -402,7 +597,8 @@ class ArticlePage:
         if len(description) < 20:
             return first
         _, description = split_dateline(description, site_names=self._site_keys)
-        if first is not None and _is_excerpt_of(description, self.body or first):
+        story = "\n".join(self._cleaned.paragraphs)
+        if first is not None and _is_excerpt_of(description, story or first):
             return first
         return description
 
