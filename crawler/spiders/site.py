@@ -163,7 +163,6 @@ class SiteSpider(scrapy.Spider):
         self.backfilled = False
         self.entries_open = 0
         self.entry_succeeded = False
-        self._pending: list[Request] = []
         self.site_unreachable: str | None = None
 
     @classmethod
@@ -348,53 +347,57 @@ class SiteSpider(scrapy.Spider):
         killed half-way is completed by the next run."""
         return self.discovery.last_success_at is None
 
-    def _consider(self, candidate: Candidate) -> str:
-        """Schedule an article if it is new or modified; says what it was: new, known
-        (stored and unchanged), seen (already in this run), old, budget, offsite, other."""
+    def _consider(self, candidate: Candidate) -> tuple[str, Request | None]:
+        """What a listed article is — new, known (stored and unchanged), seen (already in
+        this run), old, budget, offsite, other — and the request for it when it is new
+        or modified."""
         url = canonical_url(candidate.url)
         if not same_site(url, self.site.netloc):
-            return "offsite"
+            return "offsite", None
         if candidate.strategy == "listing" and (
             classify_url(url, article_pattern=self.site.article_pattern) is not UrlKind.ARTICLE
         ):
-            return "other"
+            return "other", None
         when = candidate.published_at or candidate.modified_at
         if when is not None and when < self.cutoff:
             self._inc("skipped/too_old")
-            return "old"
+            return "old", None
         if url in self.scheduled:
-            return "seen"
+            return "seen", None
         if url in self.dead:
             self._inc("skipped/dead")
-            return "known"
+            return "known", None
         stored = self.known.get(url)
         if stored is not None and not (
             candidate.modified_at is not None and candidate.modified_at > stored + VERSION_SLACK
         ):
             self._inc("skipped/known")
-            return "known"
+            return "known", None
         if len(self.scheduled) >= self.site.max_articles:
             self._inc("skipped/budget")
             self.incomplete = True
-            return "budget"
+            return "budget", None
         self.scheduled.add(url)
-        self._pending.append(
-            Request(
-                url,
-                callback=self.parse_article,
-                errback=self.on_error,
-                cb_kwargs={"hint": candidate},
-                priority=10,
-                meta={KIND_META: "article"},
-            )
+        request = Request(
+            url,
+            callback=self.parse_article,
+            errback=self.on_error,
+            cb_kwargs={"hint": candidate},
+            priority=10,
+            meta={KIND_META: "article"},
         )
-        return "new"
+        return "new", request
 
     def _schedule(self, candidates: Iterable[Candidate]) -> tuple[list[Request], list[str]]:
         """Article requests for the candidates, and what each candidate was."""
-        self._pending = []
-        outcomes = [self._consider(c) for c in candidates]
-        return self._pending, outcomes
+        requests: list[Request] = []
+        outcomes: list[str] = []
+        for candidate in candidates:
+            outcome, request = self._consider(candidate)
+            outcomes.append(outcome)
+            if request is not None:
+                requests.append(request)
+        return requests, outcomes
 
     # -- strategies --------------------------------------------------------------
 
