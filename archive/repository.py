@@ -144,16 +144,6 @@ def find_article(session: Session, canonical_url: str) -> models.Article | None:
     )
 
 
-def find_by_body_hash(session: Session, body_hash: str, *, exclude_url: str) -> int | None:
-    """The id of the earliest stored article with this body under another URL."""
-    return session.scalar(
-        select(models.Article.id)
-        .where(models.Article.body_hash == body_hash, models.Article.canonical_url != exclude_url)
-        .order_by(models.Article.id)
-        .limit(1)
-    )
-
-
 def upsert_article(
     session: Session, site_id: int, article: Article, *, body_hash: str | None
 ) -> tuple[int, Outcome]:
