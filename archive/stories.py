@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import numpy as np
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from archive import models
@@ -31,6 +31,9 @@ MAX_CANDIDATES = 50
 """Candidates confirmed per new article, those sharing the most bands first: a true
 copy shares most of its bands, a chance collision one, so the closest few are
 enough to pick a story however large the archive."""
+
+
+STORY_LOCK_KEY = 0x6B61626172  # "kabar": the advisory lock that serializes story linking
 
 
 def url_key(canonical_url: str) -> str:
@@ -203,6 +206,11 @@ def link_story(
     together) or starts its own. An article already in a story stays there when its
     body is revised: an edit of a copy is still that copy.
     """
+    if session.get_bind().dialect.name == "postgresql":
+        # Crawl processes sharing PostgreSQL link stories one at a time (until commit),
+        # so two copies stored at the same instant still see each other. SQLite needs
+        # no lock: the article's upsert already holds its single writer lock.
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": STORY_LOCK_KEY})
     row = session.get(models.Article, article_id)
     if row is None:
         raise ValueError(f"no article {article_id}")

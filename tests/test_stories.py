@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
+import threading
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -313,3 +314,43 @@ def test_migration_0003_backfills_keys_and_goes_down(db_url: str) -> None:
 @pytest.mark.parametrize("body", ["", "   "])
 def test_empty_body_has_no_signature(body: str) -> None:
     assert near_duplicates.signature(body) is None
+
+
+def test_concurrent_copies_on_postgresql_join_one_story(postgres_url: str) -> None:
+    """Two crawl processes storing copies of one story at the same instant: the second
+    waits for the first's story link to commit, then joins its story."""
+    engine = make_engine(postgres_url)
+    upgrade(engine)
+    factory = make_sessionmaker(engine)
+    seed = seed_article()
+    signature = near_duplicates.signature(seed.body)
+    assert signature is not None
+    with session_scope(factory) as session:
+        site_id = ensure_site(session, SiteInfo("contoh", "https://contoh.id/"))
+    first = factory()
+    first_id, _ = upsert_article(
+        first,
+        site_id,
+        dataclasses.replace(seed, canonical_url="https://contoh.id/a/"),
+        body_hash=None,
+    )
+    link_story(first, first_id, signature, rule=near_duplicates.RULE)  # holds the lock
+    joined: list[int | None] = []
+
+    def second_process() -> None:
+        with session_scope(factory) as session:
+            item = dataclasses.replace(seed, canonical_url="https://contoh.id/b/")
+            article_id, _ = upsert_article(session, site_id, item, body_hash=None)
+            joined.append(
+                link_story(session, article_id, signature, rule=near_duplicates.RULE).matched
+            )
+
+    thread = threading.Thread(target=second_process)
+    thread.start()
+    thread.join(0.5)
+    assert thread.is_alive()  # waiting for the first transaction's lock
+    first.commit()
+    first.close()
+    thread.join(10)
+    assert joined == [first_id]
+    engine.dispose()
