@@ -10,10 +10,13 @@ from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
 from archive.db import make_engine, make_sessionmaker, upgrade
+from archive.repository import SiteInfo
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from sqlalchemy.orm import Session, sessionmaker
+
+    from crawler.sites import SiteConfig
 
 _archives: WeakKeyDictionary[Crawler, sessionmaker[Session]] = WeakKeyDictionary()
 
@@ -26,3 +29,14 @@ def archive_sessions(crawler: Crawler) -> sessionmaker[Session]:
         upgrade(engine)
         factory = _archives[crawler] = make_sessionmaker(engine)
     return factory
+
+
+def site_info(site: SiteConfig) -> SiteInfo:
+    """What the archive keeps of a configured site (the one mapping of the two)."""
+    return SiteInfo(
+        name=site.name,
+        url=site.url,
+        region=site.region,
+        language=site.language,
+        timezone=site.timezone,
+    )

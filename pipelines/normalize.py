@@ -11,12 +11,10 @@ import re
 import unicodedata
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Self
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from w3lib.url import canonicalize_url, url_query_cleaner
-
-from crawler.discovery import same_site
+from crawler.discovery.urls import canonical_url, same_site
 from pipelines.common import count, crawled_site
 
 if TYPE_CHECKING:
@@ -24,29 +22,11 @@ if TYPE_CHECKING:
 
     from crawler.items import Article
 
-TRACKING_PARAMS = (
-    "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "utm_id",
-    "fbclid", "gclid", "dclid", "msclkid", "yclid", "_ga", "mc_cid", "mc_eid",
-    "amp", "amp_js_v", "share", "ref", "src", "print",
-    # Session ids make one page many URLs (a crawler trap as much as a duplicate).
-    "sid", "session", "sessionid", "session_id", "phpsessid", "jsessionid", "s_id",
-)  # fmt: skip
-_AMP_SUFFIX = re.compile(r"/(?:amp|print)/?$")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _ENTITY = re.compile(r"&(?:[a-zA-Z]+|#\d+|#x[0-9a-fA-F]+);")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MAX_FUTURE = timedelta(days=1)
 """A publication date further ahead than this of the fetch is a page's bug, not news."""
-
-
-def canonical_url(url: str) -> str:
-    """One URL per article: tracking parameters, AMP/print suffixes and fragments removed,
-    host lower-cased, query sorted (w3lib)."""
-    cleaned = url_query_cleaner(url, TRACKING_PARAMS, remove=True, keep_fragments=False)
-    parts = urlsplit(cleaned)
-    path = _AMP_SUFFIX.sub("/", parts.path) or "/"
-    rebuilt = urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
-    return canonicalize_url(rebuilt, keep_fragments=False)
 
 
 def clean_line(text: str | None) -> str | None:

@@ -25,6 +25,7 @@ from archive.repository import (
     upsert_article,
 )
 from archive.stories import link_story
+from crawler.archive_access import site_info
 from pipelines import near_duplicates
 from pipelines.common import archive_sessions, count, crawled_site, drop
 from pipelines.fingerprints import body_hash
@@ -33,19 +34,8 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
     from crawler.items import Article
-    from crawler.sites import SiteConfig
 
 logger = logging.getLogger(__name__)
-
-
-def site_info(site: SiteConfig) -> SiteInfo:
-    return SiteInfo(
-        name=site.name,
-        url=site.url,
-        region=site.region,
-        language=site.language,
-        timezone=site.timezone,
-    )
 
 
 class StorePipeline:

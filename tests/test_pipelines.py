@@ -11,12 +11,13 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
+from crawler.discovery.urls import canonical_url
 from crawler.items import Article
 from crawler.sites import SiteConfig
 from crawler.spiders.site import SiteSpider
 from pipelines.deduplicate import DeduplicatePipeline
 from pipelines.fingerprints import body_hash
-from pipelines.normalize import NormalizePipeline, canonical_url
+from pipelines.normalize import NormalizePipeline
 from pipelines.store import StorePipeline
 from pipelines.validate import ValidatePipeline
 

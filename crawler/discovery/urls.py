@@ -1,4 +1,4 @@
-"""What a URL points to, judged from its shape; link extraction from pages.
+"""What a URL points to, judged from its shape; its one canonical form; link extraction.
 
 Shared by every discovery strategy, so a listing or tag page is never taken for an
 article whichever way it was found.
@@ -8,9 +8,19 @@ from __future__ import annotations
 
 import enum
 import re
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from parsel import Selector
+from w3lib.url import canonicalize_url, url_query_cleaner
+
+TRACKING_PARAMS = (
+    "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "utm_id",
+    "fbclid", "gclid", "dclid", "msclkid", "yclid", "_ga", "mc_cid", "mc_eid",
+    "amp", "amp_js_v", "share", "ref", "src", "print",
+    # Session ids make one page many URLs (a crawler trap as much as a duplicate).
+    "sid", "session", "sessionid", "session_id", "phpsessid", "jsessionid", "s_id",
+)  # fmt: skip
+_AMP_SUFFIX = re.compile(r"/(?:amp|print)/?$")
 
 
 class UrlKind(enum.Enum):
@@ -99,3 +109,13 @@ def next_page_link(html: Selector, base_url: str) -> str | None:
         ).get()
     )
     return urljoin(base_url, href.strip()) if href else None
+
+
+def canonical_url(url: str) -> str:
+    """One URL per article: tracking parameters, AMP/print suffixes and fragments removed,
+    host lower-cased, query sorted (w3lib)."""
+    cleaned = url_query_cleaner(url, TRACKING_PARAMS, remove=True, keep_fragments=False)
+    parts = urlsplit(cleaned)
+    path = _AMP_SUFFIX.sub("/", parts.path) or "/"
+    rebuilt = urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
+    return canonicalize_url(rebuilt, keep_fragments=False)

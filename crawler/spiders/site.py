@@ -46,8 +46,8 @@ from archive.discovery import (
     save_site_state,
     save_validator,
 )
-from archive.repository import SiteInfo, ensure_site
-from crawler.archive_access import archive_sessions
+from archive.repository import ensure_site
+from crawler.archive_access import archive_sessions, site_info
 from crawler.discovery import (
     COMMON_FEED_PATHS,
     Candidate,
@@ -65,14 +65,13 @@ from crawler.discovery.sitemaps import (
     may_hold_articles,
     parse_sitemap,
 )
-from crawler.discovery.urls import next_page_link
+from crawler.discovery.urls import canonical_url, next_page_link
 from crawler.discovery.wordpress import ApiError, api_root, parse_posts, posts_url
 from crawler.distributed import apply_redis_settings
 from crawler.items import Article
 from crawler.pages import ExtractionError
 from crawler.pages.article import ArticlePage
 from crawler.sites import STRATEGIES
-from pipelines.normalize import canonical_url
 
 if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
@@ -207,16 +206,7 @@ class SiteSpider(scrapy.Spider):
             state.last_success_at = self.started_at
         try:
             with session_scope(archive_sessions(self.crawler)) as session:
-                site_id = ensure_site(
-                    session,
-                    SiteInfo(
-                        name=self.site.name,
-                        url=self.site.url,
-                        region=self.site.region,
-                        language=self.site.language,
-                        timezone=self.site.timezone,
-                    ),
-                )
+                site_id = ensure_site(session, site_info(self.site))
                 save_site_state(session, site_id, state)
                 for url, (etag, modified) in self.new_validators.items():
                     save_validator(session, url, etag, modified)
@@ -459,8 +449,7 @@ class SiteSpider(scrapy.Spider):
             return
         self.backfilled = True
         if not self.home_fetched:
-            self.plan = ["listing"]
-            yield self._home_request()
+            yield self._home_request()  # parse_homepage goes on with the listing
             return
         self._inc("strategy/backfill")
         yield from self._start_listing() or ()
