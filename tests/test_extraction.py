@@ -561,6 +561,39 @@ def test_lead_is_first_paragraph_when_description_is_an_excerpt() -> None:
         ),
         # No metadata: the visible headline.
         ("", "Judul Satu-satunya di Halaman", "Judul Satu-satunya di Halaman"),
+        # Everything from the site name on goes: "Headline | Site | by Author".
+        (
+            '<meta property="og:title" content="Banjir Rendam Tiga Desa | Berita Contoh |'
+            ' by Andi Saputra">'
+            '<meta property="og:site_name" content="Berita Contoh">',
+            "Banjir Rendam Tiga Desa",
+            "Banjir Rendam Tiga Desa",
+        ),
+        # A section glued to the headline ("Headline-Section") with a Hangul pipe before
+        # the site name; a middle dot inside the headline is not a separator.
+        (
+            '<meta property="og:title" content="여야·정부 협의체 출범-정치ㅣ한국일보">'
+            '<meta property="og:site_name" content="한국일보">'
+            '<script type="application/ld+json">{"@type": "NewsArticle",'
+            ' "headline": "여야·정부 협의체 출범"}</script>',
+            "",
+            "여야·정부 협의체 출범",
+        ),
+        # A long part that only mentions the site's name is headline text, not the name.
+        (
+            '<meta property="og:title" content="Warga Contoh Raih Juara - Berita Contoh'
+            ' Rayakan Ulang Tahun Kota Bersama Ribuan Warga">'
+            '<meta property="og:site_name" content="Berita Contoh">',
+            "",
+            "Warga Contoh Raih Juara - Berita Contoh Rayakan Ulang Tahun Kota Bersama Ribuan Warga",
+        ),
+        # Curly and straight quotes are one headline; the spelling most sources use wins.
+        (
+            '<meta property="og:title" content="Bupati: \'Jalan Desa Rampung Tahun Ini\'">'
+            "<title>Bupati: 'Jalan Desa Rampung Tahun Ini'</title>",
+            "Bupati: ‘Jalan Desa Rampung Tahun Ini’",
+            "Bupati: 'Jalan Desa Rampung Tahun Ini'",
+        ),
     ],
 )
 def test_title_by_agreement(head: str, h1: str, expected: str) -> None:

@@ -17,6 +17,7 @@ import itertools
 import logging
 import re
 import unicodedata
+from collections import Counter
 from datetime import datetime, tzinfo
 from functools import cached_property
 from typing import Any
@@ -89,15 +90,29 @@ _ASIDE_XPATH = lxml.etree.XPath(
 """A fast first pass for :data:`_ASIDE_NAME` (class names are written in lower case)."""
 _TRUNCATION = re.compile(r"\s*(?:\[…\]|\[\.\.\.\]|…|\.\.\.)\s*$")
 _WORDS = re.compile(r"\w+")
-_TITLE_SEPARATORS = re.compile(r"\s+(?:[|\-–—:·•»/]|::|--)\s+|\s*(?:\||--|::|»|·|•)\s*")
-_TITLE_SEPARATOR_END = re.compile(r"[\s|\-–—:·•»/]+$")
-_TITLE_SEPARATOR_START = re.compile(r"^[\s|\-–—:·•»/]+")
+_TITLE_SEPARATORS = re.compile(r"\s+(?:[|\-–—:·•»/ㅣ]|::|--)\s+|\s*(?:\||--|::|»|ㅣ)\s*")
+"""Between a headline and the site or section name. A middle dot or bullet separates only
+with spaces around it: "A·B" is one phrase in Korean and Japanese headlines. "ㅣ" (a Hangul
+letter) is the pipe of Korean sites ("Headline-정치ㅣ한국일보")."""
+_TITLE_SEPARATOR_END = re.compile(r"[\s|\-–—:·•»/ㅣ]+$")
+_TITLE_SEPARATOR_START = re.compile(r"^[\s|\-–—:·•»/ㅣ]+")
+_TITLE_TAIL = re.compile(r"\s*[|\-–—:·•»/ㅣ]")
+"""What may follow a headline that another source gives alone: "Headline-Section"."""
 _TITLE_VOTES = {"h1": 1.0, "headline": 1.0, "og:title": 2.0}
 """Votes per headline source. og:title is the text the publisher chose to share; twitter:title
-and ``<title>`` mostly copy another source, so they confirm an ``h1`` but do not vote."""
+and ``<title>`` mostly copy another source, so they confirm an ``h1`` but do not vote.
+(Measured on the eval sets: weighting the h1 half and og:title like the JSON-LD headline
+gains 1 title in 257 on fundus/ and loses 4 in 121 on readability/.)"""
 _TITLE_ORDER = ("h1", "headline", "og:title", "twitter:title", "title")
+_TITLE_SPELLING = ("og:title", "headline", "title", "twitter:title", "h1")
+"""Whose spelling wins among sources that differ only in quotes (curly or straight): the
+shared text is usually typed once and curled by the theme for the visible ``h1``."""
+_QUOTES = str.maketrans(dict.fromkeys("‘’‚‛", "'") | dict.fromkeys("“”„‟«»", '"'))
 _TITLE_REPEAT_VOTE = 0.05
+"""Per repeat of a headline in the page's markup (meta tags, share links, JSON, breadcrumbs):
+a tie-break for the text a publisher uses throughout."""
 _TITLE_REPEAT_CAP = 20
+_SITE_NAME_WORDS = 5
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _LISTING_PATH = re.compile(
     r"/(?:tag|tags|category|kategori|categories|author|penulis|topic|topik|label|search|"
@@ -632,28 +647,41 @@ class ArticlePage:
         return _unique([k for k in keys if len(k) >= 3])
 
     def _is_site_name(self, part: str) -> bool:
+        """Whether a title part names the site: it is (part of) a site name, little more
+        than one ("STERN.de"), or a few words around one ("Die Neue Südtiroler
+        Tageszeitung" on tageszeitung.it). A longer part that mentions the site is
+        headline text."""
         key = _key(part)
-        return len(key) >= 3 and any(key in site or site in key for site in self._site_keys)
+        short = len(part.split()) <= _SITE_NAME_WORDS
+        return len(key) >= 3 and any(
+            key in site or (site in key and (2 * len(site) >= len(key) or short))
+            for site in self._site_keys
+        )
 
     def _strip_site_name(self, title: str, others: list[str]) -> str:
         """``title`` without a site-name prefix or suffix ("Headline | Site", "Site: Headline").
 
-        A suffix is also dropped when what precedes it is another source's headline:
-        "Headline - Section - Site" where the page's ``h1`` says "Headline".
+        Everything from the site name on goes ("Headline | Site | by Author"). The rest is
+        also cut to another source's headline when it only adds a section to it:
+        "Headline - Section - Site" or "Headline-Section" where the ``h1`` says "Headline".
         """
         parts = _TITLE_SEPARATORS.split(title)
         if len(parts) < 2:
             return title
-        if self._is_site_name(parts[-1]):
-            head = title[: title.rfind(parts[-1])]
-            return _TITLE_SEPARATOR_END.sub("", head) or title
-        if self._is_site_name(parts[0]):
-            return _TITLE_SEPARATOR_START.sub("", title[len(parts[0]) :]) or title
+        site = next((i for i in range(1, len(parts)) if self._is_site_name(parts[i])), None)
+        if site is not None:
+            end = 0
+            for part in parts[:site]:
+                end = title.index(part, end) + len(part)
+            title = _TITLE_SEPARATOR_END.sub("", title[:end]) or title
+            parts = parts[:site]
+        if len(parts) > 1 and self._is_site_name(parts[0]):
+            title = _TITLE_SEPARATOR_START.sub("", title[len(parts[0]) :]) or title
         for other in others:
             if (
                 len(other) >= 0.4 * len(title)
                 and title.startswith(other)
-                and _TITLE_SEPARATORS.match(title, len(other)) is not None
+                and _TITLE_TAIL.match(title, len(other)) is not None
             ):
                 return other
         return title
@@ -693,30 +721,35 @@ class ArticlePage:
     def title(self) -> str | None:
         """The headline the page's sources agree on.
 
-        Each source votes for its text (``_TITLE_VOTES``); a visible ``h1`` that no
-        metadata confirms is ignored when metadata exists (it may be the logo or a
-        section name). Ties go to the text the page repeats most, then to the
-        visible headline.
+        Sources whose texts differ only in quotes form one candidate. Each source votes
+        for its candidate (``_TITLE_VOTES``), and each repeat of the text in the page
+        adds a little (``_TITLE_REPEAT_VOTE``); a visible ``h1`` that no metadata
+        confirms is ignored when metadata exists (it may be the logo or a section
+        name). Ties go to the visible headline, then the structured one.
         """
         sources = self._title_sources
         if not sources:
             return None
         groups: dict[str, list[str]] = {}
         for name, value in sources.items():
-            groups.setdefault(_fold(value), []).append(name)
+            groups.setdefault(_fold(value).translate(_QUOTES), []).append(name)
         if any(set(names) - {"h1"} for names in groups.values()):
             groups = {k: names for k, names in groups.items() if set(names) - {"h1"}}
         page_text = self._page_text if len(groups) > 1 else ""
 
-        def score(item: tuple[str, list[str]]) -> tuple[float, int]:
-            names = item[1]
+        def spelling(names: list[str]) -> str:
+            """The group's spelling (curly or straight quotes) most of its sources use."""
+            counts = Counter(_fold(sources[n]) for n in names)
+            return sources[
+                max(names, key=lambda n: (counts[_fold(sources[n])], -_TITLE_SPELLING.index(n)))
+            ]
+
+        def score(names: list[str]) -> tuple[float, int]:
             votes = sum(_TITLE_VOTES.get(n, 0.0) for n in names)
-            surface = sources[names[0]]
-            repeats = min(page_text.count(surface), _TITLE_REPEAT_CAP) if page_text else 0
+            repeats = min(page_text.count(spelling(names)), _TITLE_REPEAT_CAP) if page_text else 0
             return votes + _TITLE_REPEAT_VOTE * repeats, -min(_TITLE_ORDER.index(n) for n in names)
 
-        _, names = max(groups.items(), key=score)
-        return sources[min(names, key=_TITLE_ORDER.index)]
+        return spelling(max(groups.values(), key=score))
 
     @cached_property
     def _page_text(self) -> str:
