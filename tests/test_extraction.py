@@ -7,6 +7,7 @@ url.txt, expected.json); adding a folder adds a test.
 from __future__ import annotations
 
 import json
+import os
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -640,6 +641,24 @@ def test_extract_prints_one_json_object_with_export_fields() -> None:
     assert record["published_at"] == "2023-07-17T00:00:00+07:00"
     assert record["authors"] == ["Deni"]
     assert record["location"] == "Tanjung Lago"
+
+
+def test_extract_relative_time_counts_back_from_fetched_at(tmp_path: Path) -> None:
+    folder = FIXTURES / "relative-time-wib"
+    page_file = tmp_path / "page.html"
+    page_file.write_bytes((folder / "page.html").read_bytes())
+    given = _extract(["--fetched-at", "2023-07-17T12:00:00+07:00", "-"], page_file.read_bytes())
+    assert given.exit_code == 0, given.output
+    assert json.loads(given.output)["published_at"] == "2023-07-17T10:00:00+07:00"
+    # A saved file without --fetched-at: its modification time is when it was fetched.
+    saved = datetime(2024, 1, 2, 3, 4, tzinfo=UTC)
+    os.utime(page_file, (saved.timestamp(), saved.timestamp()))
+    from_file = _extract([str(page_file)], b"")
+    assert from_file.exit_code == 0, from_file.output
+    published = datetime.fromisoformat(json.loads(from_file.output)["published_at"])
+    assert published == saved - timedelta(hours=2)
+    bad = _extract(["--fetched-at", "yesterday", "-"], b"<html></html>")
+    assert bad.exit_code != 0 and "--fetched-at" in bad.output
 
 
 def test_extract_site_gives_time_zone_and_language(tmp_path: Path) -> None:

@@ -112,8 +112,18 @@ _TITLE_REPEAT_VOTE = 0.05
 """Per repeat of a headline in the page's markup (meta tags, share links, JSON, breadcrumbs):
 a tie-break for the text a publisher uses throughout."""
 _TITLE_REPEAT_CAP = 20
+_TAG_LINK_XPATH = (
+    "//body//a[contains(concat(' ', normalize-space(@rel), ' '), ' tag ')"
+    " and not(contains(@rel, 'category'))]"
+)
+"""WordPress tag links; its category links say ``rel="category tag"``."""
+_FIGURE_IMAGE_XPATH = "//body//article//img | //body//figure//img"
+_NOT_A_PICTURE = re.compile(r"logo|icon|avatar|gravatar|emoji|banner|iklan|\bads?\b|pixel")
 _SITE_NAME_WORDS = 5
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+_DATED_PERMALINK = re.compile(r"/(?:19|20)\d\d/[01]?\d/(?:[0-3]?\d/)?[^/]*[^\W\d_][^/]*-[^/]+/?$")
+"""A post's own address: /2023/07/17/some-slug/ (WordPress and most news sites); the
+archive of a day or month (/2023/07/17/) has no slug."""
 _LISTING_PATH = re.compile(
     r"/(?:tag|tags|category|kategori|categories|author|penulis|topic|topik|label|search|"
     r"cari|indeks|index|arsip|archive|page)(?:/|$)|[?&](?:s|q|search)=",
@@ -573,6 +583,7 @@ class ArticlePage:
         if not len(container):
             return None
         self._strip_dateline(container[0])
+        self._strip_credit(container[-1])
         if self._standfirst:
             standfirst = lxml.etree.Element("p")
             standfirst.text = self._standfirst
@@ -595,6 +606,29 @@ class ArticlePage:
             first.text = (
                 text[len(prefix) :] if text.startswith(prefix) else _norm(text)[len(prefix) :]
             )
+
+    def _strip_credit(self, last: lxml.etree._Element) -> None:
+        """Remove the credit suffix ("... berikutnya. (afz)") the text body lost from the
+        last block too."""
+        cleaned = self._cleaned
+        if not cleaned.kept or not cleaned.paragraphs:
+            return
+        original = [line for _, lines in self._blocks for line in lines][cleaned.kept[-1]]
+        ending = cleaned.paragraphs[-1]
+        suffix = original[len(ending) :].strip()
+        if not suffix or not original.startswith(ending):
+            return
+        texts = [t for t in last.xpath(".//text()") if t.strip()]
+        if not texts:
+            return
+        node, text = texts[-1].getparent(), texts[-1].rstrip()
+        if node is None or not text.endswith(suffix):
+            return
+        value = text[: -len(suffix)].rstrip()
+        if texts[-1].is_tail:
+            node.tail = value
+        else:
+            node.text = value
 
     @cached_property
     def lead(self) -> str | None:
@@ -836,7 +870,7 @@ class ArticlePage:
         if not candidates:
             candidates = list(self.sources.meta.get("article:tag", []))
         if not candidates:
-            candidates = [_text(a) for a in self.tree.xpath("//body//a[contains(@rel, 'tag')]")]
+            candidates = [_text(a) for a in self.tree.xpath(_TAG_LINK_XPATH)]
         if not candidates:
             keywords = self.sources.first_meta("news_keywords", "keywords")
             candidates = keywords.split(",") if keywords else []
@@ -891,8 +925,10 @@ class ArticlePage:
             if found:
                 return found
         for node in self.tree.xpath(
-            "//body//*[contains(@class, 'date') or contains(@class, 'time')"
-            " or contains(@class, 'posted-on') or contains(@class, 'meta')][not(self::body)]"
+            "//body//time[not(@datetime)]"
+            " | //body//*[contains(@class, 'date') or contains(@class, 'time')"
+            " or contains(@class, 'posted-on') or contains(@class, 'meta')"
+            " or contains(@class, 'byline')][not(self::body)]"
         )[:8]:
             text = _text(node)
             if len(text) <= 200:
@@ -944,6 +980,15 @@ class ArticlePage:
         for candidate in candidates:
             if candidate and not candidate.startswith("data:"):
                 return urljoin(self.url, candidate.strip())
+        return self._figure_image()
+
+    def _figure_image(self) -> str | None:
+        """Without metadata, the first picture in the article (not a logo, icon or avatar)."""
+        for node in self.tree.xpath(_FIGURE_IMAGE_XPATH)[:10]:
+            src: str = (node.get("src") or node.get("data-src") or "").strip()
+            hint = " ".join((src, node.get("class") or "", node.get("alt") or "")).lower()
+            if src and not src.startswith("data:") and not _NOT_A_PICTURE.search(hint):
+                return urljoin(self.url, src)
         return None
 
     @cached_property
@@ -985,6 +1030,8 @@ class ArticlePage:
             score += 2
         if _LISTING_PATH.search(urlsplit(self.url).path + "?" + urlsplit(self.url).query):
             score -= 2
+        elif _DATED_PERMALINK.search(urlsplit(self.url).path):
+            score += 1
         score += self._content_score()
         return score
 

@@ -110,13 +110,24 @@ class Cleaned:
     """The dateline place, title-cased."""
 
 
+_DATEISH = re.compile(
+    r"\d{1,4}[./:-]\d{1,2}|(?:19|20)\d\d|^\W*\d+\W*$|\d+\s*(?:detik|menit|jam|hari|minggu|"
+    r"pekan|bulan|tahun|sec|min|hour|hr|day|week|month|year)",
+    re.IGNORECASE,
+)
+"""A byline part that is a date, a time or an age ("2 jam yang lalu"), not a name."""
+
+
 def split_names(text: str) -> list[str]:
-    """ "Deni/Rul", "A, B dan C", "By A and B" -> a list of names."""
+    """ "Deni/Rul", "A, B dan C", "By A and B" -> a list of names.
+
+    A byline often carries the time too ("Ahmad Fauzi · 2 jam yang lalu"); such
+    parts are dropped (a desk like "BR24 Redaktion" stays)."""
     text = re.sub(r"^\s*(?:by|oleh|penulis|reporter|von)\s*[:]?\s+", "", text.strip(), flags=re.I)
-    parts = re.split(r"\s*(?:/|,|;|&|\|)\s*|\s+(?:and|dan|und|en|et|y|og|och)\s+", text)
+    parts = re.split(r"\s*(?:/|,|;|&|\||·|•)\s*|\s+(?:and|dan|und|en|et|y|og|och)\s+", text)
     # "Elena Oberholzer (obe)": the desk initials are not part of the name.
     parts = [re.sub(r"\s*\([^()]{1,6}\)\s*$", "", p) for p in parts]
-    return [p.strip(" .") for p in parts if p.strip(" .")]
+    return [p.strip(" .") for p in parts if p.strip(" .") and not _DATEISH.search(p)]
 
 
 def _is_outlet(text: str, site_names: Collection[str]) -> bool:
