@@ -211,6 +211,12 @@ def test_split_names() -> None:
     assert split_names("Oleh: Ani, Budi dan Citra") == ["Ani", "Budi", "Citra"]
     assert split_names("By Jane Roe and John Doe") == ["Jane Roe", "John Doe"]
     assert split_names("Elena Oberholzer (obe)") == ["Elena Oberholzer"]
+    # Bylines carry the time too; a desk with digits in its name stays.
+    assert split_names("Reporter: Ahmad Fauzi · 2 jam yang lalu") == ["Ahmad Fauzi"]
+    assert split_names("James Akinaka • 8h") == ["James Akinaka"]
+    assert split_names("Rina Wati | 17/07/2023 14:05 WIB") == ["Rina Wati"]
+    assert split_names("Oleh Yohana Wenda, Senin 17 Juli 2023") == ["Yohana Wenda"]
+    assert split_names("BR24 Redaktion") == ["BR24 Redaktion"]
 
 
 # --- sanitizer -------------------------------------------------------------

@@ -725,8 +725,9 @@ class ArticlePage:
         return [t for t in (_text(h) for h in self.tree.iterfind(".//body//h1")) if t][:5]
 
     @cached_property
-    def _title_sources(self) -> dict[str, str]:
-        """Each source's headline (entities decoded, whitespace folded), site names removed."""
+    def title_sources(self) -> dict[str, str]:
+        """Each source's headline (entities decoded, whitespace folded), site names removed:
+        the candidates :attr:`title` chooses from, public for diagnostics and benchmarks."""
         headline = self.sources.article.get("headline")
         raw = {
             "headline": headline if isinstance(headline, str) else None,
@@ -749,7 +750,7 @@ class ArticlePage:
 
     @cached_property
     def _meta_titles(self) -> list[str]:
-        return [v for k, v in self._title_sources.items() if k != "h1"]
+        return [v for k, v in self.title_sources.items() if k != "h1"]
 
     @cached_property
     def title(self) -> str | None:
@@ -761,7 +762,7 @@ class ArticlePage:
         confirms is ignored when metadata exists (it may be the logo or a section
         name). Ties go to the visible headline, then the structured one.
         """
-        sources = self._title_sources
+        sources = self.title_sources
         if not sources:
             return None
         groups: dict[str, list[str]] = {}

@@ -111,7 +111,7 @@ class Cleaned:
 
 
 _DATEISH = re.compile(
-    r"\d{1,4}[./:-]\d{1,2}|(?:19|20)\d\d|^\W*\d+\W*$|\d+\s*(?:detik|menit|jam|hari|minggu|"
+    r"\d{1,4}[./:-]\d{1,2}|(?:19|20)\d\d|^\W*\d+\s*[^\W\d]{0,3}\W*$|\d+\s*(?:detik|menit|jam|hari|minggu|"
     r"pekan|bulan|tahun|sec|min|hour|hr|day|week|month|year)",
     re.IGNORECASE,
 )
