@@ -768,3 +768,23 @@ def test_standfirst_shown_in_the_article_opens_the_body() -> None:
     # A description shown only outside the article (or nowhere) is not body text.
     outside = page(f"<p>{summary}</p><article>{STORY}</article>", head=head)
     assert summary not in (outside.body or "")
+
+
+def test_iso_with_a_stray_z_after_the_offset() -> None:
+    assert parse_iso("2015-06-19T03:40:00+07:00Z") == datetime(2015, 6, 19, 3, 40, tzinfo=WIB)
+
+
+def test_a_sidebar_birthday_is_not_the_publication_date() -> None:
+    # A "tokoh" widget with a date class comes before the article's own date.
+    result = page(
+        "<div class='profile-date'>J.G. Ballard Sastrawan Sabtu, 15 November 1930</div>"
+        "<div class='date'>Jumat, 19 Juni 2015 12:34</div><h1>Judul</h1>" + STORY
+    )
+    assert result.published_at == datetime(2015, 6, 19, 12, 34, tzinfo=WIB)
+
+
+@pytest.mark.parametrize("outlet", ["Liputan6.com", "PT. VIVA MEDIA BARU - VIVA.co.id"])
+def test_an_outlet_is_not_an_author(outlet: str) -> None:
+    head = f'<meta name="author" content="{outlet}">'
+    byline = "<div class='byline'>Oleh Alvin Hariyanto</div>"
+    assert page(byline + STORY, head=head).authors == ["Alvin Hariyanto"]

@@ -120,6 +120,8 @@ _TAG_LINK_XPATH = (
 _FIGURE_IMAGE_XPATH = "//body//article//img | //body//figure//img"
 _NOT_A_PICTURE = re.compile(r"logo|icon|avatar|gravatar|emoji|banner|iklan|\bads?\b|pixel")
 _SITE_NAME_WORDS = 5
+EARLIEST_YEAR = 1990
+"""No news page was published on the web before this year."""
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _DATED_PERMALINK = re.compile(r"/(?:19|20)\d\d/[01]?\d/(?:[0-3]?\d/)?[^/]*[^\W\d_][^/]*-[^/]+/?$")
 """A post's own address: /2023/07/17/some-slug/ (WordPress and most news sites); the
@@ -173,7 +175,12 @@ _BYLINE_LABEL = re.compile(
 )
 _CATEGORY_LINK_XPATH = "//body//a[contains(concat(' ', normalize-space(@rel), ' '), ' category ')]"
 _BREADCRUMB_XPATH = "//body//*[contains(@class, 'breadcrumb') or contains(@id, 'breadcrumb')][.//a]"
-_BAD_AUTHOR = re.compile(r"https?://|www\.|@|\d{3,}|^(?:admin|administrator|redaksi|staff)$", re.I)
+_BAD_AUTHOR = re.compile(
+    r"https?://|www\.|@|\d{3,}|^(?:admin|administrator|redaksi|staff)$"
+    # An outlet, not a person: "Liputan6.com", "PT. VIVA MEDIA BARU - VIVA.co.id".
+    r"|\w\.(?:com|co\.id|id|net|org|co)\b|^(?:PT|CV)\b\.?\s",
+    re.I,
+)
 
 
 def _decode(html: str | bytes, encoding: str | None) -> str:
@@ -909,9 +916,16 @@ class ArticlePage:
     # --- dates --------------------------------------------------------------
 
     def _date(self, value: Any) -> datetime | None:
-        return (
-            parse_date(value, tz=self.tz, now=self.fetched_at) if isinstance(value, str) else None
-        )
+        if not isinstance(value, str):
+            return None
+        return self._plausible(parse_date(value, tz=self.tz, now=self.fetched_at))
+
+    @staticmethod
+    def _plausible(found: datetime | None) -> datetime | None:
+        """``found`` if a web page can have been published then, not before
+        :data:`EARLIEST_YEAR`: a sidebar's "born 15 November 1930" is not the article's
+        date. (Dates after the fetch are the pipeline's to judge: it knows the run.)"""
+        return found if found is not None and found.year >= EARLIEST_YEAR else None
 
     def _microdata_date(self, prop: str) -> datetime | None:
         for node in self.sources.microdata.get(prop, [])[:2]:
@@ -933,14 +947,14 @@ class ArticlePage:
         )[:8]:
             text = _text(node)
             if len(text) <= 200:
-                found = find_date(text, tz=self.tz, now=self.fetched_at)
+                found = self._plausible(find_date(text, tz=self.tz, now=self.fetched_at))
                 if found:
                     return found
         return None
 
     def _text_date(self) -> datetime | None:
         for paragraph in self._cleaned.paragraphs[:3]:
-            found = find_date(paragraph, tz=self.tz, relative=False)
+            found = self._plausible(find_date(paragraph, tz=self.tz, relative=False))
             if found:
                 return found
         return None

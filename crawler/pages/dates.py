@@ -103,7 +103,8 @@ _YESTERDAY = re.compile(r"\b(?P<word>kemarin|yesterday|hari ini|today)\b", re.I)
 _ISO = re.compile(
     r"^\s*(?P<year>\d{4})-(?P<month>\d\d)-(?P<day>\d\d)"
     r"(?:[T ](?P<hour>\d\d):(?P<minute>\d\d)(?::(?P<second>\d\d)(?:[.,]\d+)?)?)?"
-    r"\s*(?P<offset>Z|[+-]\d\d:?\d\d|[+-]\d\d)?\s*$",
+    # A stray "Z" after an offset ("2015-06-19T03:40:00+07:00Z") is a common CMS slip.
+    r"\s*(?P<offset>Z|[+-]\d\d:?\d\d|[+-]\d\d)?Z?\s*$",
     re.I,
 )
 
