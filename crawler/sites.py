@@ -12,11 +12,16 @@ import tomllib
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from crawler.pages.overrides import SelectableField, load_page_class, parse_selectors
+
+if TYPE_CHECKING:
+    from crawler.pages.article import ArticlePage
 
 DEFAULT_TIMEZONE = "Asia/Jakarta"
 STRATEGIES = ("wp_rest", "feed", "sitemap", "listing")
@@ -57,6 +62,12 @@ class SiteConfig(BaseModel):
     """Regex an article URL matches (overrides the URL-shape classifier)."""
     max_articles: int = Field(default=200, ge=1)
     """Upper bound of article pages fetched per run (a per-site budget)."""
+    selectors: dict[SelectableField, str] = Field(default_factory=dict)
+    """Per-field CSS selectors (or "xpath:…") read instead of generic extraction, for a
+    site whose layout misleads it (:mod:`crawler.pages.overrides`)."""
+    page: str | None = None
+    """A code page object, "package.module:Class" (an ArticlePage subclass), for a site
+    that needs more than selectors."""
 
     @field_validator("url")
     @classmethod
@@ -94,6 +105,27 @@ class SiteConfig(BaseModel):
             except re.error as exc:
                 raise ValueError(f"bad regular expression {value!r}: {exc}") from None
         return value
+
+    @field_validator("selectors")
+    @classmethod
+    def _check_selectors(cls, value: dict[SelectableField, str]) -> dict[SelectableField, str]:
+        parse_selectors(value)
+        return value
+
+    @field_validator("page")
+    @classmethod
+    def _check_page(cls, value: str | None) -> str | None:
+        if value is not None:
+            load_page_class(value)
+        return value
+
+    def page_class(self) -> type[ArticlePage]:
+        """The page object that reads this site's articles."""
+        if self.page is None:
+            from crawler.pages.article import ArticlePage
+
+            return ArticlePage
+        return load_page_class(self.page)
 
     @property
     def tz(self) -> ZoneInfo:

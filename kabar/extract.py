@@ -45,14 +45,16 @@ def extract_page(
 
     page_url = url or (site.url if site is not None else "")
     label = page_url or source
+    page_class = site.page_class() if site is not None else ArticlePage
     try:
-        page = ArticlePage(
+        page = page_class(
             page_url,
             html,
             timezone=site.timezone if site is not None else DEFAULT_TIMEZONE,
             language=site.language if site is not None else None,
             fetched_at=fetched_at,
             encoding=encoding,
+            selectors=site.selectors if site is not None else None,
         )
     except ExtractionError as exc:
         reason = str(exc).removeprefix(f"{page_url}: ")
@@ -62,6 +64,10 @@ def extract_page(
     except Exception as exc:  # a bug in one field must not become a traceback
         logger.exception("extraction failed for %s", label)
         raise ExtractionError(f"{label}: extraction failed: {exc!r}") from exc
+    for field in dict.fromkeys(page.selector_misses):
+        logger.warning(
+            "%s: the site's %s selector found nothing; extracted generically", label, field
+        )
     record: dict[str, Any] = {}
     for name in ARTICLE_FIELDS:
         value = fields.get(name)

@@ -143,3 +143,23 @@ def test_unreachable_site_is_one_line_and_loses_nothing(
     (line,) = [x for x in result.stdout.splitlines() if x.startswith("mati:")]
     assert line.startswith("mati: UNREACHABLE (connection_refused)")
     assert sorted(stored_urls(db)) == sorted(before)
+
+
+def test_site_selectors_reach_the_crawl(mockweb: dict[str, str], tmp_path: Path) -> None:
+    """A site's selectors in sites.toml decide the stored fields; one that finds nothing
+    falls back to generic extraction, and the site's report line counts it."""
+    sites = write_sites_toml({"merahputih": mockweb["merahputih"]}, tmp_path / "sites.toml")
+    with sites.open("a", encoding="utf-8") as out:
+        # The raw <title>, site name and all: unlike anything generic extraction returns.
+        out.write('[site.selectors]\ntitle = "title::text"\nauthors = ".no-such-byline"\n')
+    db = tmp_path / "kabar.db"
+    result = run_kabar("crawl", "--sites", str(sites), "--db", f"sqlite:///{db}", *FAST)
+    assert result.returncode == 0, result.stdout + result.stderr
+    with sqlite3.connect(db) as connection:
+        rows = connection.execute("SELECT title, authors FROM articles").fetchall()
+    expected = {a.title for a in build_web().articles() if a.site == "merahputih"}
+    assert {title.removesuffix(" - Merah Putih News") for title, _ in rows} == expected
+    assert all(title.endswith(" - Merah Putih News") for title, _ in rows)
+    assert all(json.loads(authors) for _, authors in rows)  # generic bylines
+    line = report(result.stdout)["merahputih"]
+    assert line["errors"] == f"selector_miss/authors {len(rows)}", line

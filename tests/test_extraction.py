@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import tomllib
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from crawler.pages.cleanup import clean_paragraphs, split_dateline, split_names
 from crawler.pages.dates import find_date, parse_date, parse_iso
 from crawler.pages.sanitize import sanitize_html
 from crawler.pages.sources import read_sources
+from crawler.sites import SiteConfig, SitesError, load_sites
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pages"
 WIB = timezone(timedelta(hours=7))
@@ -417,15 +419,76 @@ def _check(result: ArticlePage, expected: dict[str, Any]) -> None:
             assert fields[name] == value, name
 
 
+def _recorded(folder: Path, *, with_site: bool = True) -> ArticlePage:
+    """The case's page read as the crawler reads it: with the site's entry from the
+    optional ``site.toml`` (selectors, page object, time zone, language)."""
+    url = (folder / "url.txt").read_text(encoding="utf-8").strip()
+    entry = folder / "site.toml"
+    if not (with_site and entry.is_file()):
+        return ArticlePage(url, (folder / "page.html").read_bytes(), fetched_at=FETCHED)
+    name = folder.name.replace(".", "-")
+    site = SiteConfig(name=name, url=url, **tomllib.loads(entry.read_text(encoding="utf-8")))
+    return site.page_class()(
+        url,
+        (folder / "page.html").read_bytes(),
+        fetched_at=FETCHED,
+        timezone=site.timezone,
+        language=site.language,
+        selectors=site.selectors,
+    )
+
+
 @pytest.mark.parametrize("case", CASES)
 def test_recorded_page(case: str) -> None:
     folder = FIXTURES / case
+    result = _recorded(folder)
+    _check(result, json.loads((folder / "expected.json").read_text(encoding="utf-8")))
+    assert result.selector_misses == []
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if (FIXTURES / c / "site.toml").is_file()])
+def test_site_entry_is_what_makes_the_case_pass(case: str) -> None:
+    """Without its selectors or page object, generic extraction gets the case wrong."""
+    expected = json.loads((FIXTURES / case / "expected.json").read_text(encoding="utf-8"))
+    with pytest.raises(AssertionError):
+        _check(_recorded(FIXTURES / case, with_site=False), expected)
+
+
+def test_a_selector_that_finds_nothing_falls_back_and_is_reported() -> None:
+    folder = FIXTURES / "seed-merahputih"
     result = ArticlePage(
         (folder / "url.txt").read_text(encoding="utf-8").strip(),
         (folder / "page.html").read_bytes(),
-        fetched_at=FETCHED,
+        selectors={"title": "h2.no-such-headline", "authors": "xpath://span[@id='none']"},
     )
-    _check(result, json.loads((folder / "expected.json").read_text(encoding="utf-8")))
+    assert (
+        result.title
+        == "Rakor Kecamatan Tanjung Lago, Bupati Askolani Dengarkan Aspirasi Masyarakat"
+    )
+    assert result.authors == ["Deni"]
+    assert sorted(result.selector_misses) == ["authors", "title"]
+
+
+@pytest.mark.parametrize(
+    ("entry", "reason"),
+    [
+        ('[site.selectors]\njudul = "h1"', "selectors.judul"),
+        ('[site.selectors]\ntitle = "h1[["', "title: bad CSS selector 'h1[['"),
+        ('[site.selectors]\ntitle = "xpath://h1[@"', "title: bad XPath"),
+        ('page = "tests.pageobjects:json"', "not a subclass of ArticlePage"),
+        ('page = "no.such.module:Page"', "cannot be imported"),
+    ],
+)
+def test_bad_selectors_and_page_objects_are_one_line_errors(
+    tmp_path: Path, entry: str, reason: str
+) -> None:
+    sites = tmp_path / "sites.toml"
+    sites.write_text(f'[[site]]\nname = "x"\nurl = "https://x.example.id/"\n{entry}\n')
+    with pytest.raises(SitesError) as error:
+        load_sites(sites)
+    assert reason in str(error.value) and "\n" not in str(error.value)
+    with pytest.raises(ExtractionError, match="bad CSS selector"):
+        ArticlePage("https://x.example.id/", STORY, selectors={"title": "h1[["})
 
 
 # --- the mock web ----------------------------------------------------------
@@ -788,3 +851,24 @@ def test_an_outlet_is_not_an_author(outlet: str) -> None:
     head = f'<meta name="author" content="{outlet}">'
     byline = "<div class='byline'>Oleh Alvin Hariyanto</div>"
     assert page(byline + STORY, head=head).authors == ["Alvin Hariyanto"]
+
+
+def test_extract_site_uses_its_selectors(tmp_path: Path) -> None:
+    folder = FIXTURES / "selectors-custom-layout"
+    url = (folder / "url.txt").read_text(encoding="utf-8").strip()
+    entry = (
+        (folder / "site.toml")
+        .read_text(encoding="utf-8")
+        .replace("[selectors]", "[site.selectors]")
+    )
+    sites = tmp_path / "sites.toml"
+    sites.write_text(f'[[site]]\nname = "warta"\nurl = "{url}"\n{entry}', encoding="utf-8")
+    result = _extract(
+        ["--sites", str(sites), "--site", "warta", "--url", url, "-"],
+        (folder / "page.html").read_bytes(),
+    )
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.output)
+    assert record["title"] == "Sungai Musi Meluap, Ratusan Rumah di Seberang Ulu Terendam"
+    assert record["authors"] == ["Siti Aminah"]
+    assert record["published_at"] == "2023-07-17T16:45:00+07:00"

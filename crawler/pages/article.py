@@ -48,6 +48,7 @@ from crawler.pages.cleanup import (
     split_names,
 )
 from crawler.pages.dates import find_date, parse_date
+from crawler.pages.overrides import Selectors, parse_selectors
 from crawler.pages.sanitize import sanitize_tree
 from crawler.pages.sources import ARTICLE_TYPES, LISTING_TYPES, Sources, as_list, read_sources
 
@@ -307,7 +308,10 @@ class ArticlePage:
     """Article fields of one page; every property is computed once, on first use.
 
     Construction decodes and parses the page and raises :class:`ExtractionError`
-    if that is impossible; the properties themselves never raise.
+    if that is impossible; the properties themselves never raise. ``selectors``
+    (field -> CSS or "xpath:…", from the site's ``sites.toml`` entry) win over the
+    generic sources for their fields; a field whose selector found nothing is listed
+    in :attr:`selector_misses` and extracted generically.
     """
 
     def __init__(
@@ -319,8 +323,14 @@ class ArticlePage:
         language: str | None = None,
         fetched_at: datetime | None = None,
         encoding: str | None = None,
+        selectors: Selectors | None = None,
     ) -> None:
         self.url = url
+        try:
+            self.selectors = parse_selectors(selectors)
+        except ValueError as exc:
+            raise ExtractionError(f"{url}: {exc}") from None
+        self.selector_misses: list[str] = []
         try:
             self.tz: tzinfo = ZoneInfo(timezone)
         except (ZoneInfoNotFoundError, ValueError) as exc:
@@ -333,14 +343,60 @@ class ArticlePage:
             raise ExtractionError(f"{url}: {exc}") from None
         self.sources: Sources = read_sources(self.tree)
 
+    # --- per-site selectors -------------------------------------------------
+
+    def _selected_nodes(self, field: str) -> list[HtmlElement | str] | None:
+        """What the site's selector for ``field`` finds; None without a selector, and
+        a miss is recorded when it finds nothing."""
+        selector = self.selectors.get(field)
+        if selector is None:
+            return None
+        found = selector.select(self.tree)
+        if not found:
+            self.selector_misses.append(field)
+        return found
+
+    def _selected(self, field: str) -> list[str] | None:
+        """The texts the site's selector for ``field`` finds (None: no selector or no match)."""
+        nodes = self._selected_nodes(field)
+        if nodes is None:
+            return None
+        texts = [_norm(n) if isinstance(n, str) else _text(n) for n in nodes]
+        texts = [t for t in texts if t]
+        if nodes and not texts:
+            self.selector_misses.append(field)
+        return texts or None
+
+    def _selected_first(self, field: str) -> str | None:
+        texts = self._selected(field)
+        return texts[0] if texts else None
+
+    def _selected_date(self, field: str) -> datetime | None:
+        texts = self._selected(field)
+        if texts is None:
+            return None
+        found = next((d for d in (self._date(t) for t in texts) if d is not None), None)
+        if found is None:
+            self.selector_misses.append(field)
+        return found
+
     # --- body ---------------------------------------------------------------
 
     @cached_property
     def _extracted(self) -> lxml.etree._Element | None:
-        """trafilatura's main-content tree (its XML dialect), or None."""
+        """trafilatura's main-content tree (its XML dialect), or None.
+
+        With a body selector, trafilatura reads only what it selects."""
+        tree = self.tree
+        nodes = [n for n in self._selected_nodes("body") or [] if not isinstance(n, str)]
+        if nodes:
+            tree = lxml.html.fromstring("<html><body></body></html>")
+            tree[0].extend(copy.deepcopy(n) for n in nodes)
+        elif "body" in self.selectors and "body" not in self.selector_misses:
+            self.selector_misses.append("body")  # it selected text, not elements
         try:
             document = bare_extraction(
-                self.tree,
+                tree,
                 url=self.url,
                 with_metadata=False,
                 include_comments=False,
@@ -645,6 +701,9 @@ class ArticlePage:
         included, cut off with "[…]"): that is an excerpt, and the cleaned first
         paragraph says the same without the dateline and the cut.
         """
+        selected = self._selected_first("lead")
+        if selected is not None:
+            return selected
         first = self._cleaned.paragraphs[0] if self._cleaned.paragraphs else None
         description = self.sources.article.get("description")
         if not isinstance(description, str):
@@ -661,7 +720,8 @@ class ArticlePage:
     @cached_property
     def location(self) -> str | None:
         """The dateline place, e.g. "Tanjung Lago"."""
-        return self._cleaned.location
+        selected = self._selected_first("location")
+        return selected if selected is not None else self._cleaned.location
 
     # --- title --------------------------------------------------------------
 
@@ -769,6 +829,9 @@ class ArticlePage:
         confirms is ignored when metadata exists (it may be the logo or a section
         name). Ties go to the visible headline, then the structured one.
         """
+        selected = self._selected_first("title")
+        if selected is not None:
+            return selected
         sources = self.title_sources
         if not sources:
             return None
@@ -809,6 +872,12 @@ class ArticlePage:
     @cached_property
     def authors(self) -> list[str]:
         """Structured authors, else meta/byline, else names credited in the text."""
+        selected = self._selected("authors")
+        if selected is not None:
+            named = _unique([n for t in selected for n in split_names(t) if self._is_name(n)])
+            if named:
+                return named
+            self.selector_misses.append("authors")
         for names in (
             _names_of(self.sources.article.get("author")),
             self._meta_authors(),
@@ -871,6 +940,9 @@ class ArticlePage:
     @cached_property
     def tags(self) -> list[str]:
         """Keywords: structured data, ``article:tag``, ``rel=tag`` links, then meta keywords."""
+        selected = self._selected("tags")
+        if selected is not None:
+            return _unique(selected)
         keywords = self.sources.article.get("keywords")
         candidates: list[str] = []
         for item in _strings(keywords):
@@ -887,6 +959,9 @@ class ArticlePage:
     @cached_property
     def categories(self) -> list[str]:
         """Sections: ``articleSection``, ``article:section``, WordPress category links."""
+        selected = self._selected("categories")
+        if selected is not None:
+            return _unique(selected)
         found = _strings(self.sources.article.get("articleSection"))
         if not found:
             found = list(self.sources.meta.get("article:section", []))
@@ -962,6 +1037,9 @@ class ArticlePage:
     @cached_property
     def published_at(self) -> datetime | None:
         """First publication: structured data, meta, microdata, visible date, body text."""
+        selected = self._selected_date("published_at")
+        if selected is not None:
+            return selected
         article = self.sources.article
         for value in (article.get("datePublished"), article.get("dateCreated")):
             found = self._date(value)
@@ -975,6 +1053,9 @@ class ArticlePage:
 
     @cached_property
     def modified_at(self) -> datetime | None:
+        selected = self._selected_date("modified_at")
+        if selected is not None:
+            return selected
         found = self._date(self.sources.article.get("dateModified"))
         if found:
             return found
@@ -988,6 +1069,10 @@ class ArticlePage:
 
     @cached_property
     def image_url(self) -> str | None:
+        for node in self._selected_nodes("image_url") or []:
+            src = node if isinstance(node, str) else _image_source(node)
+            if src and not src.startswith("data:"):
+                return urljoin(self.url, src.strip())
         candidates = [
             self.sources.first_meta("og:image", "og:image:url", "twitter:image"),
             *_strings(self.sources.article.get("image")),
@@ -1081,6 +1166,15 @@ class ArticlePage:
         }
         assert set(fields) <= set(ARTICLE_FIELDS)
         return fields
+
+
+def _image_source(node: HtmlElement) -> str:
+    """An image element's address: ``src`` (or a lazy loader's), ``content``, ``href``."""
+    for name in ("src", "data-src", "data-lazy-src", "content", "href"):
+        value = node.get(name)
+        if value:
+            return str(value)
+    return ""
 
 
 def _breadcrumb_name(item: dict[str, Any]) -> str:

@@ -163,6 +163,8 @@ class SiteSpider(scrapy.Spider):
         self.entries_open = 0
         self.entry_succeeded = False
         self.site_unreachable: str | None = None
+        self.page_class = self.site.page_class()
+        self.selector_misses_logged: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> SiteSpider:
@@ -171,6 +173,20 @@ class SiteSpider(scrapy.Spider):
         return spider
 
     # -- bookkeeping ---------------------------------------------------------
+
+    def _count_selector_misses(self, page: ArticlePage, url: str) -> None:
+        """A site selector that finds nothing (the site changed its layout): an error per
+        field in the site's report line, and a log line once per run with a page to look at."""
+        for field in dict.fromkeys(page.selector_misses):
+            self._inc(f"errors/selector_miss/{field}")
+            if field not in self.selector_misses_logged:
+                self.selector_misses_logged.add(field)
+                logger.warning(
+                    "%s: the %s selector found nothing on %s; extracted generically",
+                    self.name,
+                    field,
+                    url,
+                )
 
     def _inc(self, key: str, count: int = 1) -> None:
         if self.crawler is not None and self.crawler.stats is not None:
@@ -679,19 +695,21 @@ class SiteSpider(scrapy.Spider):
             logger.info("%s: skipped, not HTML: %s", self.name, response.url)
             return
         try:
-            page = ArticlePage(
+            page = self.page_class(
                 response.url,
                 response.body,
                 timezone=self.site.timezone,
                 language=self.site.language,
                 fetched_at=datetime.now(UTC),
                 encoding=response.encoding,
+                selectors=self.site.selectors,
             )
             if not page.is_article:
                 self._inc("skipped/not_article")
                 self._mark_dead(response.request or Request(response.url), "not_article")
                 return
             fields = page.to_fields()
+            self._count_selector_misses(page, response.url)
         except ExtractionError as exc:
             self._inc("errors/extraction")
             self._mark_dead(response.request or Request(response.url), "extraction")
