@@ -872,3 +872,11 @@ def test_extract_site_uses_its_selectors(tmp_path: Path) -> None:
     assert record["title"] == "Sungai Musi Meluap, Ratusan Rumah di Seberang Ulu Terendam"
     assert record["authors"] == ["Siti Aminah"]
     assert record["published_at"] == "2023-07-17T16:45:00+07:00"
+
+
+def test_htmldate_finds_the_day_when_nothing_else_does() -> None:
+    # No metadata and no visible date: the permalink still tells the day.
+    result = page("<h1>Judul</h1>" + STORY, url="https://berita.example.id/2023/07/17/rapat-camat/")
+    assert result.published_at == datetime(2023, 7, 17, tzinfo=WIB)
+    undated = page("<h1>Judul</h1>" + STORY, url="https://berita.example.id/berita/rapat-camat")
+    assert undated.published_at is None

@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import lxml.etree
 import lxml.html
+from htmldate import find_date as htmldate_find_date
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction
 from trafilatura.htmlprocessing import convert_to_html
@@ -1036,7 +1037,13 @@ class ArticlePage:
 
     @cached_property
     def published_at(self) -> datetime | None:
-        """First publication: structured data, meta, microdata, visible date, body text."""
+        """First publication: structured data, meta, microdata, visible date, body text,
+        and last htmldate's search of the whole page (the day only)."""
+        return self._published_on_page or self._htmldate()
+
+    @cached_property
+    def _published_on_page(self) -> datetime | None:
+        """The publication time kabar's own rules find, to the minute where the page says."""
         selected = self._selected_date("published_at")
         if selected is not None:
             return selected
@@ -1050,6 +1057,18 @@ class ArticlePage:
             if found:
                 return found
         return self._microdata_date("datePublished") or self._visible_date() or self._text_date()
+
+    def _htmldate(self) -> datetime | None:
+        """htmldate's original-publication date (URL, headers, scripts, text patterns in many
+        languages) when kabar's rules found none; midnight in the site's zone."""
+        try:
+            # A copy: htmldate prunes the tree it is given.
+            tree = copy.deepcopy(self.tree)
+            found = htmldate_find_date(tree, url=self.url or None, original_date=True)
+        except Exception as exc:  # a bug in the library must not lose the page
+            logger.debug("htmldate failed for %s: %r", self.url, exc)
+            return None
+        return self._date(found) if isinstance(found, str) else None
 
     @cached_property
     def modified_at(self) -> datetime | None:
@@ -1138,7 +1157,8 @@ class ArticlePage:
     def _content_score(self) -> int:
         body = self.body or ""
         score = 1 if self.title and self._h1s else 0
-        score += 1 if self.published_at else 0
+        # Not htmldate's: it finds some date on listing pages too.
+        score += 1 if self._published_on_page else 0
         long_paragraphs = sum(1 for p in body.split("\n") if len(p) >= 80)
         if len(body) >= 600 and long_paragraphs >= 2:
             score += 2
