@@ -880,3 +880,22 @@ def test_htmldate_finds_the_day_when_nothing_else_does() -> None:
     assert result.published_at == datetime(2023, 7, 17, tzinfo=WIB)
     undated = page("<h1>Judul</h1>" + STORY, url="https://berita.example.id/berita/rapat-camat")
     assert undated.published_at is None
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Simak berita terbaru lainnya di Google News Tribunsumsel.com",
+        "Halaman 1 2 Selanjutnya",
+        "Halaman selanjutnya",
+        "Artikel ini telah tayang di Tribunsumsel.com dengan judul Bus Sekolah Gratis Mulai"
+        " Beroperasi, https://sumsel.tribunnews.com/2023/07/17/bus-sekolah",
+        "Berita ini telah tayang di Kompas.com dengan judul Jembatan Baru Dibuka",
+        "(*)",
+        "***",
+    ],
+)
+def test_indonesian_portal_boilerplate_is_dropped(line: str) -> None:
+    paragraphs = [p.removeprefix("<p>") for p in STORY.split("</p>") if p]
+    cleaned = clean_paragraphs([*paragraphs[:2], line, paragraphs[2], line])
+    assert cleaned.paragraphs == paragraphs

@@ -39,7 +39,12 @@ _NOISE = re.compile(
     r"klik\s+untuk\s+(?:berbagi|membagikan)\S*.*|click\s+to\s+share.*|"
     r"(?:\d+\s+)?min(?:ute)?s?\s+read|loading\.*|advertisement|scroll\s+to\s+continue.*|"
     r"iklan(?:\s*(?:&|dan)\s*promosi)?|sponsored|rekomendasi\s+untuk\s+anda|follow\s+us.*|ikuti\s+kami.*|"
-    r"dapatkan\s+update\s+berita.*|simak\s+berita\s+dan\s+artikel\s+lainnya\s+di\s+google\s+news.*|"
+    r"dapatkan\s+update\s+berita.*|simak\s+(?:berita|artikel|update|informasi)\b.{0,80}google\s+news.*|"
+    # Syndication footers: "Artikel ini telah tayang di Tribunnews.com dengan judul …".
+    r"(?:artikel|berita)\s+ini\s+(?:telah\s+)?(?:tayang|terbit|dimuat)\s+di\b.*|"
+    # Pagination of a split article, and the end mark "(*)" / "***".
+    r"halaman\s+(?:\d+\s*)+(?:selanjutnya|berikutnya)?|(?:halaman\s+)?(?:selanjutnya|berikutnya)|"
+    r"[(\[]\s*\*+\s*[)\]]|\*{3,}|"
     r"(?:©|\(c\)|copyright\b).{0,120}|all\s+rights\s+reserved.*|"
     r"-?\s*(?:rate\s+artikel\s+ini|(?:dis)?like\s*\(\d+\)|credits\s*\(\d+\)))"
     r"\s*[:.]?\s*$",
