@@ -899,3 +899,13 @@ def test_indonesian_portal_boilerplate_is_dropped(line: str) -> None:
     paragraphs = [p.removeprefix("<p>") for p in STORY.split("</p>") if p]
     cleaned = clean_paragraphs([*paragraphs[:2], line, paragraphs[2], line])
     assert cleaned.paragraphs == paragraphs
+
+
+def test_tribun_reporter_line_credits_the_reporter() -> None:
+    paragraphs = [p.removeprefix("<p>") for p in STORY.split("</p>") if p]
+    cleaned = clean_paragraphs(
+        ["Laporan Wartawan Tribunsumsel.com, Arief Basuki", *paragraphs],
+        site_names=["tribunsumselcom"],
+    )
+    assert cleaned.paragraphs == paragraphs
+    assert cleaned.credited == ["Arief Basuki"]

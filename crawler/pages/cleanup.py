@@ -85,6 +85,13 @@ _RELEASE = re.compile(
 )
 _BYLINE = re.compile(r"^\s*(?:oleh|by|von|par|por|di)\s*:?\s*(?P<names>.{0,60})$", re.I)
 _WORD = re.compile(r"\w+")
+# The reporter line Tribun-network sites open with: "Laporan Wartawan Tribunsumsel.com,
+# Arief Basuki" (the outlet, then the reporter).
+_REPORT_LINE = re.compile(
+    r"^\s*laporan\s+(?:wartawan|reporter|koresponden|kontributor|jurnalis)\s+"
+    r"(?P<outlet>[^,]{2,60}),\s*(?P<names>[^,]{2,60}?)\s*$",
+    re.I,
+)
 _LEADING_WINDOW = 8
 """How many opening paragraphs may be page furniture (headline, date, byline)."""
 _NAME = re.compile(r"^[A-Z][\w'.\-]*(?:\s+[A-Z][\w'.\-]*){0,3}$")
@@ -273,18 +280,24 @@ def clean_paragraphs(
     """Drop teasers, boilerplate, the comment form and trailing credits; split the dateline.
 
     Among the opening paragraphs, a repeated headline (``headlines``, case-folded),
-    a bare date, a byline or an author's name alone (``names``) is dropped too.
+    a bare date, a byline or an author's name alone (``names``) is dropped too, and a
+    reporter line ("Laporan Wartawan Tribunsumsel.com, Arief Basuki") credits its name.
     """
     kept: list[int] = []
+    credited: list[str] = []
     for index, text in enumerate(paragraphs):
         if _COMMENT_FORM.match(text) and kept:
             break
         if not text.strip() or _TEASER.match(text) or _NOISE.match(text):
             continue
-        if index < _LEADING_WINDOW and _is_furniture(text, headlines, names):
-            continue
+        if index < _LEADING_WINDOW:
+            report = _REPORT_LINE.match(text)
+            if report is not None:
+                credited.extend(split_names(report["names"]))
+                continue
+            if _is_furniture(text, headlines, names):
+                continue
         kept.append(index)
-    credited: list[str] = []
     _drop_tail_credits(paragraphs, kept, credited)
     out = [paragraphs[i] for i in kept]
     if out:
