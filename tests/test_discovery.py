@@ -2,11 +2,13 @@ from __future__ import annotations
 
 import gzip
 import json
+from datetime import UTC, datetime
 
 import pytest
 from parsel import Selector
 
 from crawler.discovery import (
+    Candidate,
     FeedError,
     UrlKind,
     classify_url,
@@ -23,6 +25,8 @@ from crawler.discovery.sitemaps import (
 )
 from crawler.discovery.urls import next_page_link
 from crawler.discovery.wordpress import ApiError, api_root, parse_posts, posts_url
+from crawler.items import Article
+from crawler.spiders.site import _fill_from_hint
 
 
 @pytest.mark.parametrize(
@@ -202,3 +206,28 @@ def test_next_page_link() -> None:
     html = Selector(text='<link rel="next" href="https://x.id/?page=3">')
     assert next_page_link(html, "https://x.id/") == "https://x.id/?page=3"
     assert next_page_link(Selector(text="<p>x</p>"), "https://x.id/") is None
+
+
+def test_rest_title_and_instants_win_unless_the_site_selected_them() -> None:
+    def article() -> Article:
+        # og:title is the SEO title an editor wrote for sharing; the page gave only the day.
+        return Article(
+            url="https://x.example.id/a/",
+            site="x",
+            title="Jembatan Baru! Simak Faktanya",
+            published_at=datetime(2023, 7, 17, tzinfo=UTC),
+        )
+
+    posted = datetime(2023, 7, 17, 3, 15, tzinfo=UTC)
+    rest = Candidate(url="https://x.example.id/a/", title="Jembatan Baru Diresmikan",
+                     published_at=posted, strategy="wp_rest")  # fmt: skip
+    filled = article()
+    _fill_from_hint(filled, rest)
+    assert (filled.title, filled.published_at) == ("Jembatan Baru Diresmikan", posted)
+    kept = article()
+    _fill_from_hint(kept, rest, chosen={"title", "published_at"})
+    assert (kept.title, kept.published_at) == (article().title, article().published_at)
+    feed = Candidate(url=rest.url, title=rest.title, published_at=posted, strategy="feed")
+    from_feed = article()
+    _fill_from_hint(from_feed, feed)
+    assert (from_feed.title, from_feed.published_at) == (article().title, article().published_at)

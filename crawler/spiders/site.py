@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import AsyncIterator, Callable, Generator, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Collection, Generator, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from urllib.parse import urljoin, urlsplit
@@ -718,7 +718,8 @@ class SiteSpider(scrapy.Spider):
         fields.pop("url", None)
         article = Article(url=response.url, site=self.name, **fields)
         if hint is not None:
-            _fill_from_hint(article, hint)
+            chosen = set(page.selectors) - set(page.selector_misses)
+            _fill_from_hint(article, hint, chosen=chosen)
         self._inc("articles/extracted")
         yield article
 
@@ -730,17 +731,28 @@ def _looks_like_html(response: TextResponse) -> bool:
     return "html" in content_type
 
 
-def _fill_from_hint(article: Article, hint: Candidate) -> None:
+def _fill_from_hint(article: Article, hint: Candidate, *, chosen: Collection[str] = ()) -> None:
     """Listings (an API, a feed, a sitemap) carry exact instants, terms and credits that
-    some pages lack; the page wins where it has a value."""
-    if hint.published_at is not None and (
-        article.published_at is None or hint.strategy == "wp_rest"
+    some pages lack; the page wins where it has a value, except against the WordPress
+    REST API's instants and title. Fields the site's own selectors gave (``chosen``)
+    are kept whatever the listing says."""
+    rest = hint.strategy == "wp_rest"
+    if (
+        hint.published_at is not None
+        and "published_at" not in chosen
+        and (article.published_at is None or rest)
     ):
         # The REST API's date_gmt is the exact instant; a page may give only the day.
         article.published_at = hint.published_at
-    if hint.modified_at is not None and (article.modified_at is None or hint.strategy == "wp_rest"):
+    if (
+        hint.modified_at is not None
+        and "modified_at" not in chosen
+        and (article.modified_at is None or rest)
+    ):
         article.modified_at = hint.modified_at
-    if not article.title and hint.title:
+    if hint.title and "title" not in chosen and (not article.title or rest):
+        # The post's own title, as the theme shows it; a page's og:title may be an SEO
+        # title the editor wrote for sharing.
         article.title = hint.title
     for name in ("categories", "tags", "authors"):
         if not getattr(article, name) and getattr(hint, name):
