@@ -657,6 +657,12 @@ def test_lead_is_first_paragraph_when_description_is_an_excerpt() -> None:
             "",
             "Warga Contoh Raih Juara - Berita Contoh Rayakan Ulang Tahun Kota Bersama Ribuan Warga",
         ),
+        # An outlet that writes its domain needs no og:site_name to be recognised.
+        (
+            "<title>Eks Pelatih Mengaku Ditawari Rp 200 Juta - Kompas.com Bola</title>",
+            "",
+            "Eks Pelatih Mengaku Ditawari Rp 200 Juta",
+        ),
         # Curly and straight quotes are one headline; the spelling most sources use wins.
         (
             '<meta property="og:title" content="Bupati: \'Jalan Desa Rampung Tahun Ini\'">'

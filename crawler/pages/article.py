@@ -122,6 +122,7 @@ _TAG_LINK_XPATH = (
 _FIGURE_IMAGE_XPATH = "//body//article//img | //body//figure//img"
 _NOT_A_PICTURE = re.compile(r"logo|icon|avatar|gravatar|emoji|banner|iklan|\bads?\b|pixel")
 _SITE_NAME_WORDS = 5
+_DOMAIN_NAME = re.compile(r"\w\.(?:com|co\.id|net|org|id|news|tv)\b", re.I)
 EARLIEST_YEAR = 1990
 """No news page was published on the web before this year."""
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
@@ -755,6 +756,8 @@ class ArticlePage:
         headline text."""
         key = _key(part)
         short = len(part.split()) <= _SITE_NAME_WORDS
+        if short and _DOMAIN_NAME.search(part):
+            return True  # "Kompas.com Bola", "Tribunnews.com": an outlet writes its domain
         return len(key) >= 3 and any(
             key in site or (site in key and (2 * len(site) >= len(key) or short))
             for site in self._site_keys
