@@ -477,6 +477,7 @@ def test_a_selector_that_finds_nothing_falls_back_and_is_reported() -> None:
         ('[site.selectors]\ntitle = "xpath://h1[@"', "title: bad XPath"),
         ('page = "tests.pageobjects:json"', "not a subclass of ArticlePage"),
         ('page = "no.such.module:Page"', "cannot be imported"),
+        ('page = ".relative:Page"', "cannot be imported"),
     ],
 )
 def test_bad_selectors_and_page_objects_are_one_line_errors(
@@ -915,3 +916,87 @@ def test_tribun_reporter_line_credits_the_reporter() -> None:
     )
     assert cleaned.paragraphs == paragraphs
     assert cleaned.credited == ["Arief Basuki"]
+
+
+# --- found in review ----------------------------------------------------------
+
+
+def test_page_numbers_do_not_backtrack() -> None:
+    # 2**40 ways to split the digits for a naive pattern; this must return at once.
+    cleaned = clean_paragraphs(["Halaman " + "1" * 40 + " x", "Isi berita yang cukup panjang."])
+    assert cleaned.paragraphs[0].startswith("Halaman")
+
+
+def test_htmldate_does_not_read_a_copyright_year() -> None:
+    footer = "<footer>© 2023 Berita Contoh. Piala Dunia 2026.</footer>"
+    undated = page("<h1>Judul</h1>" + STORY + footer, url="https://berita.example.id/b/rapat")
+    assert undated.published_at is None
+    dated = page("<h1>Judul</h1>" + STORY, url="https://berita.example.id/2023/07/17/rapat-camat/")
+    assert dated.published_guessed and dated.published_at == datetime(2023, 7, 17, tzinfo=WIB)
+    assert not page(
+        "<h1>Judul</h1><time datetime='2023-07-17T10:00+07:00'></time>" + STORY
+    ).published_guessed
+
+
+@pytest.mark.parametrize(
+    ("url", "head", "h1", "expected"),
+    [
+        # "news" is the subdomain, not the site: the site is "detik".
+        (
+            "https://news.detik.com/berita/d-1/petani",
+            '<meta property="og:title"'
+            ' content="Jokowi: Good news for farmers - Nasional | detikNews">',
+            "",
+            "Jokowi: Good news for farmers - Nasional",
+        ),
+        # The site's name twice: only the prefix goes.
+        (
+            "https://example.id/a/b",
+            "<title>Example | Example | Headline</title>",
+            "",
+            "Example | Headline",
+        ),
+        # A headline that starts with a domain is a headline.
+        (
+            "https://teknoku.id/a/b",
+            '<meta property="og:title" content="Shopee.co.id gangguan, transaksi gagal">',
+            "",
+            "Shopee.co.id gangguan, transaksi gagal",
+        ),
+        # Invisible characters are not part of the headline.
+        (
+            "https://x.example.id/a/b",
+            '<meta property="og:title" content="Jokowi resmikan jalan tol baru\u200b">',
+            "Jokowi resmikan jalan tol baru",
+            "Jokowi resmikan jalan tol baru",
+        ),
+    ],
+)
+def test_site_names_in_titles(url: str, head: str, h1: str, expected: str) -> None:
+    assert page((f"<h1>{h1}</h1>" if h1 else "") + STORY, head=head, url=url).title == expected
+
+
+def test_a_report_line_needs_a_name() -> None:
+    lead = "Laporan koresponden Reuters di Gaza, situasi kemanusiaan makin memburuk"
+    cleaned = clean_paragraphs([lead, "Isi berita yang cukup panjang untuk dipertahankan."])
+    assert cleaned.paragraphs[0] == lead and cleaned.credited == []
+
+
+def test_a_body_selector_without_text_falls_back() -> None:
+    result = ArticlePage(
+        "https://berita.example.id/2023/07/17/rapat/",
+        f"<html><body><h1>Judul</h1><div class='isi'></div>{STORY}</body></html>",
+        selectors={"body": "div.isi", "image_url": "div.isi"},
+    )
+    assert (result.body or "").startswith("Pemerintah kabupaten")
+    assert result.image_url is None
+    assert sorted(result.selector_misses) == ["body", "image_url"]
+
+
+def test_credit_leaves_body_html_of_a_one_paragraph_story() -> None:
+    text = (
+        "PALEMBANG, SUMSELCONTOH.COM - Dua jembatan gantung yang menghubungkan empat desa di"
+        " Kabupaten OKU Selatan rampung dibangun dan mulai dilalui warga sejak pagi tadi. (afz)"
+    )
+    result = page(f"<h1>Judul</h1><p>{text}</p>")
+    assert "(afz)" not in (result.body or "") and "(afz)" not in (result.body_html or "")

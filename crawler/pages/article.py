@@ -126,7 +126,7 @@ _DOMAIN_NAME = re.compile(r"\w\.(?:com|co\.id|net|org|id|news|tv)\b", re.I)
 EARLIEST_YEAR = 1990
 """No news page was published on the web before this year."""
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
-_DATED_PERMALINK = re.compile(r"/(?:19|20)\d\d/[01]?\d/(?:[0-3]?\d/)?[^/]*[^\W\d_][^/]*-[^/]+/?$")
+_DATED_PERMALINK = re.compile(r"/(?:19|20)\d\d/[01]?\d/(?:[0-3]?\d/)?(?P<slug>[^/]+)/?$")
 """A post's own address: /2023/07/17/some-slug/ (WordPress and most news sites); the
 archive of a day or month (/2023/07/17/) has no slug."""
 _LISTING_PATH = re.compile(
@@ -388,14 +388,20 @@ class ArticlePage:
     def _extracted(self) -> lxml.etree._Element | None:
         """trafilatura's main-content tree (its XML dialect), or None.
 
-        With a body selector, trafilatura reads only what it selects."""
-        tree = self.tree
+        With a body selector, trafilatura reads only what it selects; when that holds no
+        text (a stale selector), the whole page, and the miss is recorded."""
         nodes = [n for n in self._selected_nodes("body") or [] if not isinstance(n, str)]
         if nodes:
-            tree = lxml.html.fromstring("<html><body></body></html>")
-            tree[0].extend(copy.deepcopy(n) for n in nodes)
-        elif "body" in self.selectors and "body" not in self.selector_misses:
-            self.selector_misses.append("body")  # it selected text, not elements
+            selected = lxml.html.fromstring("<html><body></body></html>")
+            selected[0].extend(copy.deepcopy(n) for n in nodes)
+            body = self._trafilatura(selected)
+            if body is not None and "".join(body.itertext()).strip():
+                return body
+        if "body" in self.selectors and "body" not in self.selector_misses:
+            self.selector_misses.append("body")
+        return self._trafilatura(self.tree)
+
+    def _trafilatura(self, tree: HtmlElement) -> lxml.etree._Element | None:
         try:
             document = bare_extraction(
                 tree,
@@ -680,8 +686,10 @@ class ArticlePage:
             return
         original = [line for _, lines in self._blocks for line in lines][cleaned.kept[-1]]
         ending = cleaned.paragraphs[-1]
-        suffix = original[len(ending) :].strip()
-        if not suffix or not original.startswith(ending):
+        # The paragraph may also have lost a dateline in front (a one-paragraph story).
+        at = original.find(ending)
+        suffix = original[at + len(ending) :].strip() if at >= 0 else ""
+        if not suffix:
             return
         texts = [t for t in last.xpath(".//text()") if t.strip()]
         if not texts:
@@ -730,7 +738,8 @@ class ArticlePage:
     @cached_property
     def _site_keys(self) -> list[str]:
         """The site's names as keys (case-folded letters and digits): og:site_name,
-        the publisher, the WebSite object, the host name and its first label."""
+        the publisher, the WebSite object, the host name and its domain's own label
+        ("detik" for news.detik.com, not the generic "news")."""
         names = [
             self.sources.first_meta(
                 "og:site_name", "application-name", "apple-mobile-web-app-title"
@@ -745,19 +754,21 @@ class ArticlePage:
             if isinstance(o.get("name"), str) and {"website", "organization"} & set(_types(o))
         )
         host = (urlsplit(self.url).hostname or "").removeprefix("www.")
-        names += [host, host.split(".")[0]]
+        names += [host, _domain_label(host)]
         keys = (_key(n) for n in names if n)
         return _unique([k for k in keys if len(k) >= 3])
 
-    def _is_site_name(self, part: str) -> bool:
-        """Whether a title part names the site: it is (part of) a site name, little more
-        than one ("STERN.de"), or a few words around one ("Die Neue Südtiroler
-        Tageszeitung" on tageszeitung.it). A longer part that mentions the site is
-        headline text."""
+    def _is_site_name(self, part: str, *, suffix: bool = False) -> bool:
+        """Whether a title part names the site: it is (part of) a site name or little more
+        than one ("STERN.de"). A part after the headline (``suffix``) may also be a few
+        words around a site name ("Die Neue Südtiroler Tageszeitung" on tageszeitung.it)
+        or an outlet's domain ("Kompas.com Bola"). A longer part that mentions the site
+        is headline text."""
         key = _key(part)
-        short = len(part.split()) <= _SITE_NAME_WORDS
-        if short and _DOMAIN_NAME.search(part):
-            return True  # "Kompas.com Bola", "Tribunnews.com": an outlet writes its domain
+        words = part.split()
+        if suffix and 0 < len(words) <= 2 and _DOMAIN_NAME.search(words[0]):
+            return True
+        short = suffix and len(words) <= _SITE_NAME_WORDS
         return len(key) >= 3 and any(
             key in site or (site in key and (2 * len(site) >= len(key) or short))
             for site in self._site_keys
@@ -766,22 +777,29 @@ class ArticlePage:
     def _strip_site_name(self, title: str, others: list[str]) -> str:
         """``title`` without a site-name prefix or suffix ("Headline | Site", "Site: Headline").
 
-        Everything from the site name on goes ("Headline | Site | by Author"). The rest is
-        also cut to another source's headline when it only adds a section to it:
+        Everything from a suffix site name on goes ("Headline | Site | by Author"). The
+        rest is also cut to another source's headline when it only adds a section to it:
         "Headline - Section - Site" or "Headline-Section" where the ``h1`` says "Headline".
         """
-        parts = _TITLE_SEPARATORS.split(title)
-        if len(parts) < 2:
-            return title
-        site = next((i for i in range(1, len(parts)) if self._is_site_name(parts[i])), None)
+        # Each part's (start, end) in the title, between separators.
+        bounds: list[tuple[int, int]] = []
+        position = 0
+        for separator in _TITLE_SEPARATORS.finditer(title):
+            bounds.append((position, separator.start()))
+            position = separator.end()
+        bounds.append((position, len(title)))
+        parts = [title[a:b] for a, b in bounds]
+        first, last = 0, len(parts)
+        if last - first > 1 and self._is_site_name(parts[0]):
+            first = 1
+        site = next(
+            (i for i in range(first + 1, last) if self._is_site_name(parts[i], suffix=True)),
+            None,
+        )
         if site is not None:
-            end = 0
-            for part in parts[:site]:
-                end = title.index(part, end) + len(part)
-            title = _TITLE_SEPARATOR_END.sub("", title[:end]) or title
-            parts = parts[:site]
-        if len(parts) > 1 and self._is_site_name(parts[0]):
-            title = _TITLE_SEPARATOR_START.sub("", title[len(parts[0]) :]) or title
+            last = site
+        if (first, last) != (0, len(parts)):
+            title = title[bounds[first][0] : bounds[last - 1][1]].strip() or title
         for other in others:
             if (
                 len(other) >= 0.4 * len(title)
@@ -858,7 +876,8 @@ class ArticlePage:
             repeats = min(page_text.count(spelling(names)), _TITLE_REPEAT_CAP) if page_text else 0
             return votes + _TITLE_REPEAT_VOTE * repeats, -min(_TITLE_ORDER.index(n) for n in names)
 
-        return spelling(max(groups.values(), key=score))
+        # Invisible characters (zero-width spaces, soft hyphens) are not part of a headline.
+        return _INVISIBLE.sub("", spelling(max(groups.values(), key=score))).strip()
 
     @cached_property
     def _page_text(self) -> str:
@@ -1044,6 +1063,12 @@ class ArticlePage:
         and last htmldate's search of the whole page (the day only)."""
         return self._published_on_page or self._htmldate()
 
+    @property
+    def published_guessed(self) -> bool:
+        """Whether :attr:`published_at` is htmldate's day rather than a time the page
+        states: a listing's exact instant (feed, sitemap, API) should then win."""
+        return self._published_on_page is None and self.published_at is not None
+
     @cached_property
     def _published_on_page(self) -> datetime | None:
         """The publication time kabar's own rules find, to the minute where the page says."""
@@ -1067,7 +1092,10 @@ class ArticlePage:
         try:
             # A copy: htmldate prunes the tree it is given.
             tree = copy.deepcopy(self.tree)
-            found = htmldate_find_date(tree, url=self.url or None, original_date=True)
+            # Not its opportunistic text search: it reads a footer's "© 2023" as 1 January.
+            found = htmldate_find_date(
+                tree, url=self.url or None, original_date=True, extensive_search=False
+            )
         except Exception as exc:  # a bug in the library must not lose the page
             logger.debug("htmldate failed for %s: %r", self.url, exc)
             return None
@@ -1091,10 +1119,13 @@ class ArticlePage:
 
     @cached_property
     def image_url(self) -> str | None:
-        for node in self._selected_nodes("image_url") or []:
-            src = node if isinstance(node, str) else _image_source(node)
+        selected = self._selected_nodes("image_url")
+        for node in selected or []:
+            src = (node if isinstance(node, str) else _image_source(node)).strip()
             if src and not src.startswith("data:"):
-                return urljoin(self.url, src.strip())
+                return urljoin(self.url, src)
+        if selected:  # it found elements without an address
+            self.selector_misses.append("image_url")
         candidates = [
             self.sources.first_meta("og:image", "og:image:url", "twitter:image"),
             *_strings(self.sources.article.get("image")),
@@ -1152,7 +1183,7 @@ class ArticlePage:
             score += 2
         if _LISTING_PATH.search(urlsplit(self.url).path + "?" + urlsplit(self.url).query):
             score -= 2
-        elif _DATED_PERMALINK.search(urlsplit(self.url).path):
+        elif _is_dated_permalink(urlsplit(self.url).path):
             score += 1
         score += self._content_score()
         return score
@@ -1189,6 +1220,32 @@ class ArticlePage:
         }
         assert set(fields) <= set(ARTICLE_FIELDS)
         return fields
+
+
+_PUBLIC_SUFFIX_LABELS = frozenset(
+    {"com", "net", "org", "co", "id", "or", "go", "ac", "web", "my", "sch", "biz", "info",
+     "news", "tv", "uk", "de", "it", "fr", "es", "nl", "au", "in", "jp", "kr", "cn"}
+)  # fmt: skip
+"""Labels that end a host name without naming the site ("co.id", "com", "or.id")."""
+
+
+def _domain_label(host: str) -> str:
+    """The label that names the site in a host: "detik" in news.detik.com,
+    "merahputihnews" in merahputihnews.co.id."""
+    labels = [label for label in host.split(".") if label]
+    while len(labels) > 1 and labels[-1] in _PUBLIC_SUFFIX_LABELS:
+        labels.pop()
+    return labels[-1] if labels else ""
+
+
+def _is_dated_permalink(path: str) -> bool:
+    """/2023/07/17/some-slug/: a dated path whose last segment is a slug (letters and a
+    hyphen), not a day or month archive."""
+    match = _DATED_PERMALINK.search(path)
+    if match is None:
+        return False
+    slug = match["slug"]
+    return "-" in slug and any(c.isalpha() for c in slug)
 
 
 def _image_source(node: HtmlElement) -> str:

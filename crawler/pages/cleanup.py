@@ -43,7 +43,8 @@ _NOISE = re.compile(
     # Syndication footers: "Artikel ini telah tayang di Tribunnews.com dengan judul …".
     r"(?:artikel|berita)\s+ini\s+(?:telah\s+)?(?:tayang|terbit|dimuat)\s+di\b.*|"
     # Pagination of a split article, and the end mark "(*)" / "***".
-    r"halaman\s+(?:\d+\s*)+(?:selanjutnya|berikutnya)?|(?:halaman\s+)?(?:selanjutnya|berikutnya)|"
+    r"halaman\s+\d+(?:\s+\d+)*(?:\s+(?:selanjutnya|berikutnya))?|"
+    r"(?:halaman\s+)?(?:selanjutnya|berikutnya)|"
     r"[(\[]\s*\*+\s*[)\]]|\*{3,}|"
     r"(?:©|\(c\)|copyright\b).{0,120}|all\s+rights\s+reserved.*|"
     r"-?\s*(?:rate\s+artikel\s+ini|(?:dis)?like\s*\(\d+\)|credits\s*\(\d+\)))"
@@ -292,7 +293,7 @@ def clean_paragraphs(
             continue
         if index < _LEADING_WINDOW:
             report = _REPORT_LINE.match(text)
-            if report is not None:
+            if report is not None and _NAME.match(report["names"]):
                 credited.extend(split_names(report["names"]))
                 continue
             if _is_furniture(text, headlines, names):

@@ -132,8 +132,8 @@ def load_page_class(path: str) -> type[ArticlePage]:
         raise ValueError(f"page {path!r}: write it as 'package.module:Class'")
     try:
         found = getattr(importlib.import_module(module_name), class_name)
-    except (ImportError, AttributeError) as exc:
-        raise ValueError(f"page {path!r} cannot be imported: {exc}") from None
+    except Exception as exc:  # any failure of the user's module is one line, not a traceback
+        raise ValueError(f"page {path!r} cannot be imported: {exc!r}") from None
     if not (isinstance(found, type) and issubclass(found, ArticlePage)):
         raise ValueError(f"page {path!r} is not a subclass of ArticlePage")
     return found

@@ -719,7 +719,8 @@ class SiteSpider(scrapy.Spider):
         article = Article(url=response.url, site=self.name, **fields)
         if hint is not None:
             chosen = set(page.selectors) - set(page.selector_misses)
-            _fill_from_hint(article, hint, chosen=chosen)
+            guessed = {"published_at"} if page.published_guessed else set()
+            _fill_from_hint(article, hint, chosen=chosen, guessed=guessed)
         self._inc("articles/extracted")
         yield article
 
@@ -731,16 +732,22 @@ def _looks_like_html(response: TextResponse) -> bool:
     return "html" in content_type
 
 
-def _fill_from_hint(article: Article, hint: Candidate, *, chosen: Collection[str] = ()) -> None:
+def _fill_from_hint(
+    article: Article,
+    hint: Candidate,
+    *,
+    chosen: Collection[str] = (),
+    guessed: Collection[str] = (),
+) -> None:
     """Listings (an API, a feed, a sitemap) carry exact instants, terms and credits that
     some pages lack; the page wins where it has a value, except against the WordPress
-    REST API's instants and title. Fields the site's own selectors gave (``chosen``)
-    are kept whatever the listing says."""
+    REST API's instants and title, and where the page only ``guessed`` (htmldate's day).
+    Fields the site's own selectors gave (``chosen``) are kept whatever the listing says."""
     rest = hint.strategy == "wp_rest"
     if (
         hint.published_at is not None
         and "published_at" not in chosen
-        and (article.published_at is None or rest)
+        and (article.published_at is None or rest or "published_at" in guessed)
     ):
         # The REST API's date_gmt is the exact instant; a page may give only the day.
         article.published_at = hint.published_at
