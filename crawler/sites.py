@@ -21,6 +21,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from crawler.pages.overrides import SelectableField, load_page_class, parse_selectors
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from crawler.pages.article import ArticlePage
 
 DEFAULT_TIMEZONE = "Asia/Jakarta"
@@ -126,6 +128,26 @@ class SiteConfig(BaseModel):
 
             return ArticlePage
         return load_page_class(self.page)
+
+    def read_page(
+        self,
+        url: str,
+        html: str | bytes,
+        *,
+        fetched_at: datetime | None = None,
+        encoding: str | None = None,
+    ) -> ArticlePage:
+        """One fetched page of this site, read by its page object with its time zone,
+        language and selectors: the one way the crawler and ``kabar extract`` read it."""
+        return self.page_class()(
+            url,
+            html,
+            timezone=self.timezone,
+            language=self.language,
+            fetched_at=fetched_at,
+            encoding=encoding,
+            selectors=self.selectors,
+        )
 
     @property
     def tz(self) -> ZoneInfo:

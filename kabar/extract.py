@@ -45,17 +45,13 @@ def extract_page(
 
     page_url = url or (site.url if site is not None else "")
     label = page_url or source
-    page_class = site.page_class() if site is not None else ArticlePage
     try:
-        page = page_class(
-            page_url,
-            html,
-            timezone=site.timezone if site is not None else DEFAULT_TIMEZONE,
-            language=site.language if site is not None else None,
-            fetched_at=fetched_at,
-            encoding=encoding,
-            selectors=site.selectors if site is not None else None,
-        )
+        if site is not None:
+            page = site.read_page(page_url, html, fetched_at=fetched_at, encoding=encoding)
+        else:
+            page = ArticlePage(
+                page_url, html, timezone=DEFAULT_TIMEZONE, fetched_at=fetched_at, encoding=encoding
+            )
     except ExtractionError as exc:
         reason = str(exc).removeprefix(f"{page_url}: ")
         raise ExtractionError(f"{label}: {reason}") from None

@@ -428,14 +428,7 @@ def _recorded(folder: Path, *, with_site: bool = True) -> ArticlePage:
         return ArticlePage(url, (folder / "page.html").read_bytes(), fetched_at=FETCHED)
     name = folder.name.replace(".", "-")
     site = SiteConfig(name=name, url=url, **tomllib.loads(entry.read_text(encoding="utf-8")))
-    return site.page_class()(
-        url,
-        (folder / "page.html").read_bytes(),
-        fetched_at=FETCHED,
-        timezone=site.timezone,
-        language=site.language,
-        selectors=site.selectors,
-    )
+    return site.read_page(url, (folder / "page.html").read_bytes(), fetched_at=FETCHED)
 
 
 @pytest.mark.parametrize("case", CASES)

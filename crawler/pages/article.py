@@ -96,8 +96,6 @@ _TITLE_SEPARATORS = re.compile(r"\s+(?:[|\-–—:·•»/ㅣ]|::|--)\s+|\s*(?:\
 """Between a headline and the site or section name. A middle dot or bullet separates only
 with spaces around it: "A·B" is one phrase in Korean and Japanese headlines. "ㅣ" (a Hangul
 letter) is the pipe of Korean sites ("Headline-정치ㅣ한국일보")."""
-_TITLE_SEPARATOR_END = re.compile(r"[\s|\-–—:·•»/ㅣ]+$")
-_TITLE_SEPARATOR_START = re.compile(r"^[\s|\-–—:·•»/ㅣ]+")
 _TITLE_TAIL = re.compile(r"\s*[|\-–—:·•»/ㅣ]")
 """What may follow a headline that another source gives alone: "Headline-Section"."""
 _TITLE_VOTES = {"h1": 1.0, "headline": 1.0, "og:title": 2.0}
@@ -122,7 +120,8 @@ _TAG_LINK_XPATH = (
 _FIGURE_IMAGE_XPATH = "//body//article//img | //body//figure//img"
 _NOT_A_PICTURE = re.compile(r"logo|icon|avatar|gravatar|emoji|banner|iklan|\bads?\b|pixel")
 _SITE_NAME_WORDS = 5
-_DOMAIN_NAME = re.compile(r"\w\.(?:com|co\.id|net|org|id|news|tv)\b", re.I)
+_DOMAIN_NAME = re.compile(r"\w\.(?:com|co|id|net|org|news|tv)\b", re.I)
+"""An outlet's domain in a name ("Kompas.com Bola", "Liputan6.com", "VIVA.co.id")."""
 EARLIEST_YEAR = 1990
 """No news page was published on the web before this year."""
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
@@ -180,8 +179,8 @@ _CATEGORY_LINK_XPATH = "//body//a[contains(concat(' ', normalize-space(@rel), ' 
 _BREADCRUMB_XPATH = "//body//*[contains(@class, 'breadcrumb') or contains(@id, 'breadcrumb')][.//a]"
 _BAD_AUTHOR = re.compile(
     r"https?://|www\.|@|\d{3,}|^(?:admin|administrator|redaksi|staff)$"
-    # An outlet, not a person: "Liputan6.com", "PT. VIVA MEDIA BARU - VIVA.co.id".
-    r"|\w\.(?:com|co\.id|id|net|org|co)\b|^(?:PT|CV)\b\.?\s",
+    # A company, not a person: "PT. VIVA MEDIA BARU" (an outlet's domain: _DOMAIN_NAME).
+    r"|^(?:PT|CV)\b\.?\s",
     re.I,
 )
 
@@ -346,6 +345,11 @@ class ArticlePage:
         self.sources: Sources = read_sources(self.tree)
 
     # --- per-site selectors -------------------------------------------------
+
+    @property
+    def selected_fields(self) -> set[str]:
+        """The fields the site's selectors supplied (of those computed so far)."""
+        return set(self.selectors) - set(self.selector_misses)
 
     def _selected_nodes(self, field: str) -> list[HtmlElement | str] | None:
         """What the site's selector for ``field`` finds; None without a selector, and
@@ -917,6 +921,7 @@ class ArticlePage:
             bool(name)
             and len(name) <= 60
             and not _BAD_AUTHOR.search(name)
+            and not _DOMAIN_NAME.search(name)
             and not is_desk_name(name)
         )
 
@@ -1090,11 +1095,10 @@ class ArticlePage:
         """htmldate's original-publication date (URL, headers, scripts, text patterns in many
         languages) when kabar's rules found none; midnight in the site's zone."""
         try:
-            # A copy: htmldate prunes the tree it is given.
-            tree = copy.deepcopy(self.tree)
-            # Not its opportunistic text search: it reads a footer's "© 2023" as 1 January.
+            # htmldate copies an lxml tree before pruning it, so it gets ours as is. Not
+            # its opportunistic text search: it reads a footer's "© 2023" as 1 January.
             found = htmldate_find_date(
-                tree, url=self.url or None, original_date=True, extensive_search=False
+                self.tree, url=self.url or None, original_date=True, extensive_search=False
             )
         except Exception as exc:  # a bug in the library must not lose the page
             logger.debug("htmldate failed for %s: %r", self.url, exc)
@@ -1138,7 +1142,7 @@ class ArticlePage:
     def _figure_image(self) -> str | None:
         """Without metadata, the first picture in the article (not a logo, icon or avatar)."""
         for node in self.tree.xpath(_FIGURE_IMAGE_XPATH)[:10]:
-            src: str = (node.get("src") or node.get("data-src") or "").strip()
+            src = _image_source(node).strip()
             hint = " ".join((src, node.get("class") or "", node.get("alt") or "")).lower()
             if src and not src.startswith("data:") and not _NOT_A_PICTURE.search(hint):
                 return urljoin(self.url, src)

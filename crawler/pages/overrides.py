@@ -65,11 +65,10 @@ CSS_PREFIX = "css:"
 
 @dataclass(frozen=True)
 class FieldSelector:
-    """One field's selector, checked: ``kind`` is "css" or "xpath", ``xpath`` what runs."""
+    """One field's selector, checked: ``query`` as written, ``xpath`` what runs."""
 
     field: str
     query: str
-    kind: Literal["css", "xpath"]
     xpath: str
 
     @classmethod
@@ -104,7 +103,7 @@ def _parse(field: str, text: str) -> FieldSelector:
             lxml.etree.XPath(query)
         except lxml.etree.XPathSyntaxError as exc:
             raise ValueError(f"{field}: bad XPath {query!r}: {exc}") from None
-        return FieldSelector(field, query, "xpath", query)
+        return FieldSelector(field, query, query)
     query = query.removeprefix(CSS_PREFIX).strip()
     if not query:
         raise ValueError(f"{field}: empty selector")
@@ -112,7 +111,7 @@ def _parse(field: str, text: str) -> FieldSelector:
         xpath = HTMLTranslator().css_to_xpath(query)
     except SelectorError as exc:
         raise ValueError(f"{field}: bad CSS selector {query!r}: {exc}") from None
-    return FieldSelector(field, query, "css", xpath)
+    return FieldSelector(field, query, xpath)
 
 
 def parse_selectors(

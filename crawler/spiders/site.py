@@ -163,7 +163,6 @@ class SiteSpider(scrapy.Spider):
         self.entries_open = 0
         self.entry_succeeded = False
         self.site_unreachable: str | None = None
-        self.page_class = self.site.page_class()
         self.selector_misses_logged: set[str] = set()
 
     @classmethod
@@ -695,14 +694,11 @@ class SiteSpider(scrapy.Spider):
             logger.info("%s: skipped, not HTML: %s", self.name, response.url)
             return
         try:
-            page = self.page_class(
+            page = self.site.read_page(
                 response.url,
                 response.body,
-                timezone=self.site.timezone,
-                language=self.site.language,
                 fetched_at=datetime.now(UTC),
                 encoding=response.encoding,
-                selectors=self.site.selectors,
             )
             if not page.is_article:
                 self._inc("skipped/not_article")
@@ -718,9 +714,8 @@ class SiteSpider(scrapy.Spider):
         fields.pop("url", None)
         article = Article(url=response.url, site=self.name, **fields)
         if hint is not None:
-            chosen = set(page.selectors) - set(page.selector_misses)
             guessed = {"published_at"} if page.published_guessed else set()
-            _fill_from_hint(article, hint, chosen=chosen, guessed=guessed)
+            _fill_from_hint(article, hint, chosen=page.selected_fields, guessed=guessed)
         self._inc("articles/extracted")
         yield article
 
