@@ -1,6 +1,6 @@
 """Streaming exports of the archive: JSON Lines and CSV, one record per article.
 
-A record has ``id``, exactly :data:`crawler.items.ARTICLE_FIELDS`, then what the
+A record has ``id``, exactly :data:`kabar.core.article.ARTICLE_FIELDS`, then what the
 archive adds (:data:`STORED_FIELDS`); times are ISO 8601 in the site's own zone
 (e.g. ``+07:00`` for WIB), as a reader there sees them.
 """
@@ -16,11 +16,11 @@ from typing import Any, TextIO
 from sqlalchemy.orm import Session
 
 from archive.repository import StoredArticle, iter_stored
-from crawler.items import ARTICLE_FIELDS, LIST_FIELDS, Article
+from kabar.core.article import ARTICLE_FIELDS, LIST_FIELDS, Article
 
 STORED_FIELDS: tuple[str, ...] = ("story_id", "duplicate_of")
 """Known only once stored: links between copies of one story (``archive.stories``),
-so they are archive columns, not :class:`~crawler.items.Article` fields."""
+so they are archive columns, not :class:`~kabar.core.article.Article` fields."""
 EXPORT_FIELDS: tuple[str, ...] = ("id", *ARTICLE_FIELDS, *STORED_FIELDS)
 """The export's columns, in order: the one list of them."""
 CSV_LIST_SEPARATOR = "; "

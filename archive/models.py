@@ -1,6 +1,6 @@
 """The archive's tables, as SQLAlchemy 2.x typed models.
 
-Columns of ``articles`` map :class:`crawler.items.Article` explicitly (see
+Columns of ``articles`` map :class:`kabar.core.article.Article` explicitly (see
 ``archive.repository``); list fields live in their own tables so archivists can
 join on them. Instants are stored in UTC: :class:`UTCDateTime` makes that hold on
 SQLite too, which has no time zone type.

@@ -1,6 +1,6 @@
 """All the archive's SQL: upserts, look-ups and streaming reads.
 
-The mapping between :class:`crawler.items.Article` and the ``articles`` table is
+The mapping between :class:`kabar.core.article.Article` and the ``articles`` table is
 written here once: scalar fields map to columns of the same name, ``site`` to
 ``site_id``, and ``tags``/``categories``/``topics`` to :class:`Term` rows.
 """
@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from archive import models
 from archive.models import utcnow
-from archive.stories import url_key
-from crawler.items import ARTICLE_FIELDS, DATETIME_FIELDS, Article
+from kabar.core.article import ARTICLE_FIELDS, DATETIME_FIELDS, Article
+from kabar.core.urls import url_key
 
 TERM_FIELDS: dict[str, str] = {
     "tags": "tag",

@@ -19,7 +19,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
 
 import numpy as np
 from sqlalchemy import delete, func, insert, select, text
@@ -34,15 +33,6 @@ enough to pick a story however large the archive."""
 
 
 STORY_LOCK_KEY = 0x6B61626172  # "kabar": the advisory lock that serializes story linking
-
-
-def url_key(canonical_url: str) -> str:
-    """The archive's identity of a URL: ``https://www.contoh.id/a/`` and
-    ``http://contoh.id/a/`` are one article (``contoh.id/a/``); the stored
-    ``canonical_url`` keeps the real scheme and host."""
-    parts = urlsplit(canonical_url)
-    host = parts.netloc.lower().removeprefix("www.")
-    return f"{host}{parts.path or '/'}" + (f"?{parts.query}" if parts.query else "")
 
 
 @dataclass(frozen=True)

@@ -32,14 +32,14 @@ from scrapy.utils.job import job_dir
 from scrapy.utils.misc import build_from_crawler, load_object
 from scrapy_redis.scheduler import Scheduler as RedisScheduler
 
-from crawler.spiders.site import KIND_META
+from crawler.requests import ARTICLE_KIND, KIND_META
 
 if TYPE_CHECKING:
     from scrapy import Request, Spider
     from scrapy.crawler import Crawler
     from twisted.internet.defer import Deferred
 
-SHARED_KINDS = frozenset({"article"})
+SHARED_KINDS = frozenset({ARTICLE_KIND})
 """Request kinds (``meta[KIND_META]``) that go to the shared frontier."""
 HEARTBEAT_S = 5.0
 DEFAULT_WORKER_TIMEOUT_S = 600

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, Final
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 
-from feeds.model import MEDIA_TYPE, aware, feed_url, home_url
+from feeds.model import MEDIA_TYPE, feed_url, home_url
 from feeds.text import (
     absolute_url,
     clean_line,
@@ -44,6 +44,7 @@ from feeds.text import (
     sanitize_html,
     shorten,
 )
+from kabar.core.times import aware
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -161,7 +162,7 @@ def _prepare(entry: FeedEntry) -> _Item:
         summary=summary,
         content_html=_with_footer(body, summary, entry, link),
         authors=tuple(name for name in map(clean_line, entry.authors) if name),
-        image_url=absolute_url(entry.image_url, link) if entry.image_url else None,
+        image_url=(absolute_url(entry.image_url, link) or None) if entry.image_url else None,
         categories=tuple(dict.fromkeys(c for c in map(clean_line, entry.categories) if c)),
         language=clean_line(entry.language) if entry.language else None,
     )

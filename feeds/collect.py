@@ -16,14 +16,12 @@ from __future__ import annotations
 import functools
 import hashlib
 import html
-import inspect
 import json
 import re
-import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC
-from typing import Any, Final, TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, desc, func, select
 from sqlalchemy.orm import Session, selectinload
@@ -31,7 +29,7 @@ from sqlalchemy.orm import Session, selectinload
 from archive import models
 from archive.repository import row_to_article
 from feeds.model import FeedEntry, FeedInfo, PendingFeed
-from pipelines.topics import default_taxonomy
+from kabar.core.taxonomy import default_taxonomy
 
 DEFAULT_FEED_SIZE = 50
 SUMMARY_CHARS = 280
@@ -180,15 +178,14 @@ class _Archive:
 
     def fingerprint(self, members: Sequence[_Member]) -> str:
         """Changes whenever an entry would: membership, order, an edit (``updated_at``), the
-        site's name, a copy of the story found elsewhere; and with this module's code."""
+        site's name, a copy of the story found elsewhere (the code that renders an entry is in
+        :mod:`feeds.publish`'s fingerprint, which includes this module)."""
         copies = self.story_copies(members)
         data = [
             [m.id, m.updated_at, m.site, [c[:2] for c in copies[m.story_id] if c[0] != m.id]]
             for m in members
         ]
-        digest = hashlib.sha256(_CODE_FINGERPRINT.encode("utf-8"))
-        digest.update(json.dumps(data, ensure_ascii=False).encode("utf-8"))
-        return digest.hexdigest()
+        return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode("utf-8")).hexdigest()
 
     def load(self, members: Sequence[_Member]) -> list[FeedEntry]:
         copies = self.story_copies(members)
@@ -307,13 +304,3 @@ def _feed_memberships(
             _Membership(stories_only=False, site_id=site.id),
             False,
         )
-
-
-def _code_fingerprint() -> str:
-    try:
-        return hashlib.sha256(inspect.getsource(sys.modules[__name__]).encode("utf-8")).hexdigest()
-    except (OSError, TypeError):
-        return ""
-
-
-_CODE_FINGERPRINT: Final = _code_fingerprint()

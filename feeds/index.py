@@ -19,11 +19,11 @@ from feeds.model import (
     MEDIA_TYPE,
     FeedSummary,
     Headline,
-    aware,
     feed_url,
     home_url,
 )
 from feeds.text import absolute_url, clean_line
+from kabar.core.times import aware
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Final, Literal
 from urllib.parse import urljoin
 
@@ -137,8 +137,3 @@ def home_url(info: FeedInfo, base_url: str) -> str:
     if not info.home_url:
         return normalize_base_url(base_url) + INDEX_FILENAME
     return str(safe_url_string(urljoin(normalize_base_url(base_url), info.home_url.strip())))
-
-
-def aware(moment: datetime) -> datetime:
-    """``moment`` with an offset: a naive value is read as UTC (SQLite drops offsets)."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

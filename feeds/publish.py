@@ -18,16 +18,14 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import inspect
 import json
 import os
 import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
-from importlib.metadata import version
 from typing import TYPE_CHECKING, Any, Final
 
-from feeds import build, model, text
+from feeds import build, collect, index, model, text
 from feeds.build import render_atom, render_json, render_rss
 from feeds.index import render_index_html, render_opml, summarize
 from feeds.model import (
@@ -39,6 +37,11 @@ from feeds.model import (
     PendingFeed,
     feed_filename,
 )
+from kabar.core import html as core_html
+from kabar.core import taxonomy as core_taxonomy
+from kabar.core import text as core_text
+from kabar.core import urls as core_urls
+from kabar.core.fingerprint import code_fingerprint
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
@@ -167,21 +170,13 @@ def render_all(
 # --- incremental state --------------------------------------------------------------------
 
 
-def _code_fingerprint() -> str | None:
-    """What the renderers are: their source and feedgen's and lxml's versions. Files built by
-    other code are rebuilt. None when the source cannot be read: then nothing is skipped."""
-    digest = hashlib.sha256()
-    try:
-        for module in (build, model, text):
-            digest.update(inspect.getsource(module).encode("utf-8"))
-        for package in ("feedgen", "lxml", "lxml_html_clean"):
-            digest.update(version(package).encode("utf-8"))
-    except (OSError, TypeError, ValueError, ImportError):
-        return None
-    return digest.hexdigest()
-
-
-_CODE_FINGERPRINT: Final = _code_fingerprint()
+_CODE_FINGERPRINT: Final = code_fingerprint(
+    (collect, build, index, model, text, core_html, core_text, core_urls, core_taxonomy),
+    packages=("feedgen", "lxml", "lxml_html_clean"),
+)
+"""What the feeds are made by: their selection, renderers and the core's HTML, text and URL
+policy and taxonomy, and feedgen's and lxml's versions. Files built by other code are rebuilt;
+None (a source that cannot be read) means nothing is skipped."""
 
 
 def _render_key(feed: PendingFeed, base_url: str) -> str | None:

@@ -1,4 +1,5 @@
-"""Make caller-supplied text safe to put into XML, HTML and JSON feeds.
+"""Make caller-supplied text safe to put into XML, HTML and JSON feeds (the rules are the
+core's: :mod:`kabar.core.text`, :mod:`kabar.core.html`, :mod:`kabar.core.urls`).
 
 Article text comes from scraped pages, so it can carry control characters (which make lxml
 refuse to serialize), scripts and event handlers (which feed readers may run), and relative
@@ -8,21 +9,28 @@ again even if the crawler already did it: a feed is a publishing boundary.
 
 from __future__ import annotations
 
-import re
 from html import escape
 from typing import TYPE_CHECKING, Final
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import lxml.html
-from w3lib.url import safe_url_string
 
-from crawler.pages.sanitize import sanitize_tree
+from kabar.core.html import sanitize_html
+from kabar.core.text import clean_line, strip_controls
+from kabar.core.urls import join_url
+
+__all__ = [
+    "absolute_url",
+    "clean_line",
+    "html_to_text",
+    "image_media_type",
+    "link_list_html",
+    "sanitize_html",
+    "shorten",
+]
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
-
-# Characters XML 1.0 forbids, plus DEL and the C1 controls that feed validators reject.
-_CONTROL_RE: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 _IMAGE_TYPES: Final = {
     ".jpg": "image/jpeg",
@@ -38,39 +46,11 @@ _IMAGE_TYPES: Final = {
 SUMMARY_MAX_CHARS: Final = 300
 
 
-def clean_text(text: str) -> str:
-    """Drop characters that XML cannot carry."""
-    return _CONTROL_RE.sub("", text)
-
-
-def clean_line(text: str) -> str:
-    """A one-line plain-text value (title, name, category): no controls, single spaces."""
-    return " ".join(clean_text(text).split())
-
-
-def sanitize_html(html: str, base_url: str) -> str:
-    """Remove active content from ``html`` and make its URLs absolute against ``base_url``.
-
-    The policy is the crawler's (:func:`crawler.pages.sanitize.sanitize_tree`, one
-    definition of what is safe); a feed adds XML-safe text and percent-encoded URLs."""
-    html = clean_text(html).strip()
-    if not html:
-        return ""
-    wrapper = lxml.html.fragment_fromstring(html, create_parent="div")
-    cleaned = lxml.html.fragment_fromstring(sanitize_tree(wrapper, base_url), create_parent="div")
-    cleaned.rewrite_links(_safe_url, resolve_base_href=False)
-    if len(cleaned) == 1 and cleaned[0].tag == "div" and not (cleaned.text or "").strip():
-        cleaned = cleaned[0]  # the wrapper the sanitizer serialized
-    parts = [escape(cleaned.text or "", quote=False)]
-    parts.extend(lxml.html.tostring(child, encoding="unicode") for child in cleaned)
-    return "".join(parts).strip()
-
-
 def html_to_text(html: str) -> str:
     """The visible text of an HTML fragment, whitespace collapsed."""
     if not html.strip():
         return ""
-    root = lxml.html.fragment_fromstring(clean_text(html), create_parent="div")
+    root = lxml.html.fragment_fromstring(strip_controls(html), create_parent="div")
     return " ".join(root.text_content().split())
 
 
@@ -83,13 +63,9 @@ def shorten(text: str, max_chars: int = SUMMARY_MAX_CHARS) -> str:
 
 
 def absolute_url(url: str, base_url: str) -> str:
-    """``url`` resolved against ``base_url`` and percent-encoded (spaces, non-ASCII paths)."""
-    return _safe_url(urljoin(base_url, clean_text(url).strip()))
-
-
-def _safe_url(url: str) -> str:
-    # Scraped URLs often carry spaces or raw UTF-8, which are not valid in a feed's URI fields.
-    return str(safe_url_string(url))
+    """``url`` resolved against ``base_url`` and percent-encoded (spaces, non-ASCII paths);
+    "" when the result is not an http(s) address (``javascript:``, ``file:``, malformed)."""
+    return join_url(base_url, url, keep_fragment=True) or ""
 
 
 def image_media_type(url: str) -> str:

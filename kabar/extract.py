@@ -1,7 +1,7 @@
 """One page's extraction as a record with the export's field names (``kabar extract``).
 
 The tool a user reaches for when a site looks wrong, and what benchmarks call:
-the page object's fields under :data:`crawler.items.ARTICLE_FIELDS`, times as
+the page object's fields under :data:`kabar.core.article.ARTICLE_FIELDS`, times as
 ISO 8601 with their offset. Fields the pipelines add after extraction
 (``canonical_url``, ``topics``, ``regions``) are empty here.
 """
@@ -12,8 +12,8 @@ import logging
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from crawler.items import ARTICLE_FIELDS, LIST_FIELDS
 from crawler.pages import ExtractionError
+from kabar.core.article import ARTICLE_FIELDS, LIST_FIELDS
 
 if TYPE_CHECKING:
     from crawler.sites import SiteConfig

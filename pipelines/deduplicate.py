@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Self
 
-from archive.stories import url_key
+from kabar.core.urls import url_key
 from pipelines.common import drop
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
-    from crawler.items import Article
+    from kabar.core.article import Article
 
 
 class DeduplicatePipeline:

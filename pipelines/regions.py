@@ -25,7 +25,7 @@ from pipelines.common import crawled_site
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
-    from crawler.items import Article
+    from kabar.core.article import Article
 
 MAX_REGENCIES = 5
 COMMON_WORDS = frozenset(

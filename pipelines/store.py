@@ -33,7 +33,7 @@ from pipelines.fingerprints import body_hash
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
-    from crawler.items import Article
+    from kabar.core.article import Article
 
 logger = logging.getLogger(__name__)
 

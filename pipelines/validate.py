@@ -9,7 +9,7 @@ from pipelines.common import drop
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
-    from crawler.items import Article
+    from kabar.core.article import Article
 
 
 class ValidatePipeline:

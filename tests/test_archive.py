@@ -21,7 +21,7 @@ from archive.db import (
 )
 from archive.export import EXPORT_FIELDS, STORED_FIELDS, export_csv, export_jsonl
 from archive.repository import Outcome, SiteInfo, count_articles, ensure_site, upsert_article
-from crawler.items import ARTICLE_FIELDS, Article
+from kabar.core.article import ARTICLE_FIELDS, Article
 
 WIB = timezone(timedelta(hours=7))
 SITE = SiteInfo(name="contoh", url="https://contoh.id/", region="Sumatera Selatan")

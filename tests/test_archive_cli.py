@@ -14,8 +14,8 @@ from click.testing import CliRunner
 from archive.db import make_engine, make_sessionmaker, session_scope, upgrade
 from archive.evidence import record_fetch
 from archive.repository import SiteInfo, ensure_site, upsert_article
-from crawler.items import Article
 from kabar.cli import main
+from kabar.core.article import Article
 
 URL = "https://contoh.id/2024/01/03/rakor/"
 

@@ -23,8 +23,8 @@ from archive.db import make_engine, make_sessionmaker, session_scope, upgrade
 from archive.evidence import fetches_for_article, prune_evidence, read_blob, record_fetch
 from archive.repository import SiteInfo, ensure_site, upsert_article
 from archive.warc import export_warc
-from crawler.items import Article
 from crawler.middlewares.evidence import EvidenceMiddleware
+from kabar.core.article import Article
 
 PAGE = b"<html><body><h1>Rakor</h1><p>Dana desa dibahas.</p></body></html>"
 URL = "https://contoh.id/2024/01/03/rakor/"

@@ -15,13 +15,13 @@ from typing import Any
 
 import pytest
 
-from crawler.items import ARTICLE_FIELDS
 from crawler.pages import ArticlePage, ExtractionError
 from crawler.pages.cleanup import clean_paragraphs, split_dateline, split_names
 from crawler.pages.dates import find_date, parse_date, parse_iso
-from crawler.pages.sanitize import sanitize_html
 from crawler.pages.sources import read_sources
 from crawler.sites import SiteConfig, SitesError, load_sites
+from kabar.core.article import ARTICLE_FIELDS
+from kabar.core.html import sanitize_html
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pages"
 WIB = timezone(timedelta(hours=7))

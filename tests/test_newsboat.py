@@ -12,8 +12,8 @@ import pytest
 
 from archive.db import make_engine, make_sessionmaker, session_scope, upgrade
 from archive.repository import SiteInfo, ensure_site, upsert_article
-from crawler.items import Article
 from feeds.serve import make_app
+from kabar.core.article import Article
 from kabar.jobs import build_feeds
 from tests.conftest import serve_app
 

@@ -11,10 +11,10 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
-from crawler.discovery.urls import canonical_url
-from crawler.items import Article
 from crawler.sites import SiteConfig
 from crawler.spiders.site import SiteSpider
+from kabar.core.article import Article
+from kabar.core.urls import canonical_url
 from pipelines.deduplicate import DeduplicatePipeline
 from pipelines.fingerprints import body_hash
 from pipelines.normalize import NormalizePipeline

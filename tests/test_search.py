@@ -13,7 +13,7 @@ from archive import models
 from archive.db import downgrade, make_engine, make_sessionmaker, session_scope, upgrade
 from archive.repository import SiteInfo, ensure_site, upsert_article
 from archive.search import SearchError, SearchHit, fts5_expression, parse_query, search
-from crawler.items import Article
+from kabar.core.article import Article
 
 SITES = (
     SiteInfo(name="sumsel", url="https://sumsel.id/", region="Sumatera Selatan"),

@@ -21,12 +21,13 @@ from archive import models
 from archive.db import downgrade, make_engine, make_sessionmaker, session_scope, upgrade
 from archive.export import export_jsonl
 from archive.repository import Outcome, SiteInfo, ensure_site, find_article, upsert_article
-from archive.stories import link_story, revisions_of, story_copies, url_key
+from archive.stories import link_story, revisions_of, story_copies
 from crawler import settings as project_settings
-from crawler.items import Article
 from crawler.pages.article import ArticlePage
 from crawler.sites import SiteConfig
 from crawler.spiders.site import SiteSpider
+from kabar.core.article import Article
+from kabar.core.urls import url_key
 from pipelines import near_duplicates
 
 WIB = timezone(timedelta(hours=7))

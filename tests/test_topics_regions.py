@@ -14,13 +14,14 @@ from archive.repository import SiteInfo, ensure_site, upsert_article
 from archive.stories import link_story
 from benchmarks.dedup import quality
 from benchmarks.dedup_set import build_pairs
-from crawler.items import Article
 from crawler.sites import SiteConfig
 from crawler.spiders.site import SiteSpider
 from feeds.collect import collect_feeds
+from kabar.core.article import Article
+from kabar.core.taxonomy import default_taxonomy, name_key
 from pipelines import near_duplicates
 from pipelines.regions import RegionsPipeline, default_gazetteer
-from pipelines.topics import TopicsPipeline, default_taxonomy, name_key
+from pipelines.topics import TopicsPipeline
 from tests.test_stories import seed_article
 
 WIB = timezone(timedelta(hours=7))

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from crawler.discovery.candidate import Candidate
 from crawler.discovery.feeds import COMMON_FEED_PATHS, FeedError, feed_links, parse_feed
-from crawler.discovery.urls import UrlKind, classify_url, page_links, same_site
+from crawler.discovery.urls import UrlKind, classify_url, page_links
+from kabar.core.urls import same_site
 
 __all__ = [
     "COMMON_FEED_PATHS",

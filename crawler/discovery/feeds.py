@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from email.utils import parsedate_to_datetime
-from urllib.parse import urljoin
 
 from lxml import etree
 from parsel import Selector
 
 from crawler.discovery.candidate import Candidate
+from kabar.core.urls import join_url
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+xml")
 COMMON_FEED_PATHS = ("feed/",)
@@ -23,8 +23,8 @@ def feed_links(html: Selector, base_url: str) -> list[str]:
         rel = (link.attrib.get("rel") or "").lower().split()
         kind = (link.attrib.get("type") or "").lower().strip()
         if "alternate" in rel and kind in FEED_TYPES:
-            url = urljoin(base_url, link.attrib["href"].strip())
-            if "/comments/" not in url and url not in urls:
+            url = join_url(base_url, link.attrib.get("href"))
+            if url is not None and "/comments/" not in url and url not in urls:
                 urls.append(url)
     return urls
 
@@ -82,14 +82,15 @@ def parse_feed(body: bytes, base_url: str) -> list[Candidate]:
             guid = entry.find("guid")
             if guid is not None and guid.get("isPermaLink", "true") == "true":
                 link = _text(guid)
-        if not link:
-            continue
+        url = join_url(base_url, link)
+        if url is None:
+            continue  # no link, or one that is not a web address: the entry alone is lost
         categories = tuple(
             c for c in (_text(e) or e.get("term") for e in entry.findall("category")) if c
         )
         items.append(
             Candidate(
-                url=urljoin(base_url, link.strip()),
+                url=url,
                 title=_text(entry.find("title")),
                 published_at=_date(
                     _text(entry.find("pubDate"))

@@ -9,11 +9,12 @@ import re
 import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from lxml import etree
 
 from crawler.discovery.candidate import Candidate
+from kabar.core.urls import join_url
 
 COMMON_SITEMAP_PATHS = ("sitemap_index.xml", "sitemap.xml", "wp-sitemap.xml")
 """Tried in this order when robots.txt names no sitemap (Yoast/RankMath, generic, WP core)."""
@@ -45,8 +46,8 @@ def robots_sitemaps(robots_txt: str, base_url: str) -> list[str]:
     for line in robots_txt.splitlines():
         key, _, value = line.partition(":")
         if key.strip().lower() == "sitemap" and value.strip():
-            url = urljoin(base_url, value.strip())
-            if url not in found:
+            url = join_url(base_url, value)
+            if url is not None and url not in found:
                 found.append(url)
     return found
 
@@ -105,11 +106,9 @@ def parse_sitemap(body: bytes, base_url: str) -> Sitemap:
         children = []
         for element in root:
             if isinstance(element.tag, str) and etree.QName(element).localname == "sitemap":
-                loc = _child_text(element, "loc")
-                if loc:
-                    children.append(
-                        (urljoin(base_url, loc), _date(_child_text(element, "lastmod")))
-                    )
+                loc = join_url(base_url, _child_text(element, "loc"))
+                if loc is not None:
+                    children.append((loc, _date(_child_text(element, "lastmod"))))
         return Sitemap(children=children)
     if kind != "urlset":
         raise SitemapError(f"not a sitemap (root element <{kind}>)")
@@ -117,14 +116,14 @@ def parse_sitemap(body: bytes, base_url: str) -> Sitemap:
     for element in root:
         if not isinstance(element.tag, str) or etree.QName(element).localname != "url":
             continue
-        loc = _child_text(element, "loc")
-        if not loc:
+        loc = join_url(base_url, _child_text(element, "loc"))
+        if loc is None:
             continue
         published = _date(_child_text(element, "publication_date"))
         modified = _date(_child_text(element, "lastmod"))
         urls.append(
             Candidate(
-                url=urljoin(base_url, loc),
+                url=loc,
                 title=_child_text(element, "title"),
                 published_at=published,
                 modified_at=modified,

@@ -1,4 +1,5 @@
-"""What a URL points to, judged from its shape; its one canonical form; link extraction.
+"""What a URL points to, judged from its shape; link extraction (URL identity is the core's:
+:mod:`kabar.core.urls`).
 
 Shared by every discovery strategy, so a listing or tag page is never taken for an
 article whichever way it was found.
@@ -8,19 +9,11 @@ from __future__ import annotations
 
 import enum
 import re
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from parsel import Selector
-from w3lib.url import canonicalize_url, url_query_cleaner
 
-TRACKING_PARAMS = (
-    "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "utm_id",
-    "fbclid", "gclid", "dclid", "msclkid", "yclid", "_ga", "mc_cid", "mc_eid",
-    "amp", "amp_js_v", "share", "ref", "src", "print",
-    # Session ids make one page many URLs (a crawler trap as much as a duplicate).
-    "sid", "session", "sessionid", "session_id", "phpsessid", "jsessionid", "s_id",
-)  # fmt: skip
-_AMP_SUFFIX = re.compile(r"/(?:amp|print)/?$")
+from kabar.core.urls import join_url
 
 
 class UrlKind(enum.Enum):
@@ -79,43 +72,33 @@ def classify_url(url: str, *, article_pattern: str | None = None) -> UrlKind:
     return UrlKind.OTHER
 
 
-def same_site(url: str, netloc: str) -> bool:
-    """Whether ``url`` is on the site whose host[:port] is ``netloc`` (``www.`` ignored)."""
-    host = urlsplit(url).netloc.lower()
-    return host.removeprefix("www.") == netloc.lower().removeprefix("www.")
+def base_url_of(html: Selector, url: str) -> str:
+    """The URL a page's relative links resolve against: its ``<base href>`` if any."""
+    base = html.xpath("//head/base/@href").get()
+    return (join_url(url, base) or url) if base else url
 
 
 def page_links(html: Selector, base_url: str) -> list[str]:
-    """Absolute http(s) links of a page, fragment removed, de-duplicated in order."""
+    """Absolute http(s) links of a page, fragment removed, de-duplicated in order; a
+    malformed ``href`` is skipped, never fatal to the page."""
+    base_url = base_url_of(html, base_url)
     seen: dict[str, None] = {}
     for href in html.xpath("//a/@href").getall():
-        url = urljoin(base_url, href.strip()).split("#", 1)[0]
-        if url.startswith(("http://", "https://")):
+        url = join_url(base_url, href)
+        if url is not None:
             seen.setdefault(url, None)
     return list(seen)
 
 
 def next_page_link(html: Selector, base_url: str) -> str | None:
     """The next page of a listing: ``rel=next`` (head or body), else a "next" pager link."""
-    href = (
-        html.xpath(
-            "//link[contains(concat(' ', normalize-space(@rel), ' '), ' next ')]/@href"
-        ).get()
-        or html.xpath(
-            "//a[contains(concat(' ', normalize-space(@rel), ' '), ' next ')]/@href"
-        ).get()
-        or html.xpath(
-            "//a[contains(concat(' ', normalize-space(@class), ' '), ' next ')]/@href"
-        ).get()
-    )
-    return urljoin(base_url, href.strip()) if href else None
-
-
-def canonical_url(url: str) -> str:
-    """One URL per article: tracking parameters, AMP/print suffixes and fragments removed,
-    host lower-cased, query sorted (w3lib)."""
-    cleaned = url_query_cleaner(url, TRACKING_PARAMS, remove=True, keep_fragments=False)
-    parts = urlsplit(cleaned)
-    path = _AMP_SUFFIX.sub("/", parts.path) or "/"
-    rebuilt = urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
-    return canonicalize_url(rebuilt, keep_fragments=False)
+    for query in (
+        "//link[contains(concat(' ', normalize-space(@rel), ' '), ' next ')]/@href",
+        "//a[contains(concat(' ', normalize-space(@rel), ' '), ' next ')]/@href",
+        "//a[contains(concat(' ', normalize-space(@class), ' '), ' next ')]/@href",
+    ):
+        for href in html.xpath(query).getall():
+            url = join_url(base_url_of(html, base_url), href)
+            if url is not None:
+                return url
+    return None

@@ -8,11 +8,12 @@ import json
 import re
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlencode, urljoin
+from urllib.parse import urlencode
 
 from parsel import Selector
 
 from crawler.discovery.candidate import Candidate
+from kabar.core.urls import join_url
 
 API_REL = "https://api.w.org/"
 DEFAULT_API_PATH = "wp-json/"
@@ -27,7 +28,7 @@ class ApiError(ValueError):
 def api_root(page: Selector, base_url: str) -> str | None:
     """The REST root a WordPress page advertises (``<link rel="https://api.w.org/">``)."""
     href = page.xpath("//link[@rel=$rel]/@href", rel=API_REL).get()
-    return urljoin(base_url, href.strip()) if href else None
+    return join_url(base_url, href)
 
 
 def posts_url(

@@ -24,6 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from archive.db import make_engine, make_sessionmaker, session_scope, upgrade
 from archive.evidence import prune_evidence, record_fetch
+from crawler.requests import ARTICLE_KIND, KIND_META
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -32,9 +33,6 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
 logger = logging.getLogger(__name__)
-
-KIND_META = "kabar_kind"
-RECORDED_KIND = "article"
 
 
 def header_pairs(headers: Headers) -> list[tuple[str, str]]:
@@ -81,7 +79,7 @@ class EvidenceMiddleware:
             self.crawler.stats.inc_value(f"kabar/evidence/{key}")
 
     def process_response(self, request: Request, response: Response) -> Response:
-        if request.meta.get(KIND_META) != RECORDED_KIND:
+        if request.meta.get(KIND_META) != ARTICLE_KIND:
             return response
         try:
             with session_scope(self.sessions()) as session:

@@ -21,7 +21,7 @@ from collections import Counter
 from datetime import datetime, tzinfo
 from functools import cached_property
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import lxml.etree
@@ -38,7 +38,6 @@ from w3lib.encoding import (
     resolve_encoding,
 )
 
-from crawler.items import ARTICLE_FIELDS
 from crawler.pages import ExtractionError
 from crawler.pages.cleanup import (
     Cleaned,
@@ -50,8 +49,11 @@ from crawler.pages.cleanup import (
 )
 from crawler.pages.dates import find_date, parse_date
 from crawler.pages.overrides import Selectors, parse_selectors
-from crawler.pages.sanitize import sanitize_tree
 from crawler.pages.sources import ARTICLE_TYPES, LISTING_TYPES, Sources, as_list, read_sources
+from kabar.core.article import ARTICLE_FIELDS
+from kabar.core.html import sanitize_tree
+from kabar.core.text import strip_controls
+from kabar.core.urls import join_url
 
 __all__ = ["MAX_ELEMENTS", "MAX_HTML_CHARS", "ArticlePage", "parse_html"]
 
@@ -62,7 +64,6 @@ MAX_HTML_CHARS = 15_000_000
 MAX_ELEMENTS = 60_000
 """Trees with more elements are refused: the body extractor would take seconds on them."""
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _DOCTYPE = re.compile(r"^\s*<!DOCTYPE[^>]*>", re.I)
 # trafilatura's own parser settings: its heuristics were tuned on trees parsed like this.
@@ -233,7 +234,7 @@ def parse_html(html: str | bytes, *, encoding: str | None = None) -> HtmlElement
     """Decode and parse a page; :class:`ExtractionError` when there is nothing to parse."""
     if len(html) > MAX_HTML_CHARS:
         raise ExtractionError(f"page too large ({len(html)} > {MAX_HTML_CHARS})")
-    text = _CONTROL.sub("", _XML_DECLARATION.sub("", _decode(html, encoding)))
+    text = strip_controls(_XML_DECLARATION.sub("", _decode(html, encoding)))
     text = _DOCTYPE.sub("", text, count=1)
     if not text.strip():
         raise ExtractionError("empty page")
@@ -1126,8 +1127,9 @@ class ArticlePage:
         selected = self._selected_nodes("image_url")
         for node in selected or []:
             src = (node if isinstance(node, str) else _image_source(node)).strip()
-            if src and not src.startswith("data:"):
-                return urljoin(self.url, src)
+            url = join_url(self.url, src)
+            if url is not None:
+                return url
         if selected:  # it found elements without an address
             self.selector_misses.append("image_url")
         candidates = [
@@ -1135,8 +1137,9 @@ class ArticlePage:
             *_strings(self.sources.article.get("image")),
         ]
         for candidate in candidates:
-            if candidate and not candidate.startswith("data:"):
-                return urljoin(self.url, candidate.strip())
+            url = join_url(self.url, candidate)
+            if url is not None:
+                return url
         return self._figure_image()
 
     def _figure_image(self) -> str | None:
@@ -1144,8 +1147,9 @@ class ArticlePage:
         for node in self.tree.xpath(_FIGURE_IMAGE_XPATH)[:10]:
             src = _image_source(node).strip()
             hint = " ".join((src, node.get("class") or "", node.get("alt") or "")).lower()
-            if src and not src.startswith("data:") and not _NOT_A_PICTURE.search(hint):
-                return urljoin(self.url, src)
+            url = join_url(self.url, src)
+            if url is not None and not _NOT_A_PICTURE.search(hint):
+                return url
         return None
 
     @cached_property
@@ -1205,7 +1209,7 @@ class ArticlePage:
         return score
 
     def to_fields(self) -> dict[str, Any]:
-        """The extracted fields, keyed like :class:`crawler.items.Article`."""
+        """The extracted fields, keyed like :class:`kabar.core.article.Article`."""
         fields: dict[str, Any] = {
             "url": self.url,
             "title": self.title,

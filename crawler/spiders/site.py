@@ -65,13 +65,15 @@ from crawler.discovery.sitemaps import (
     may_hold_articles,
     parse_sitemap,
 )
-from crawler.discovery.urls import canonical_url, next_page_link
+from crawler.discovery.urls import next_page_link
 from crawler.discovery.wordpress import ApiError, api_root, parse_posts, posts_url
 from crawler.distributed import apply_redis_settings
-from crawler.items import Article
 from crawler.pages import ExtractionError
 from crawler.pages.article import ArticlePage
+from crawler.requests import KIND_META
 from crawler.sites import STRATEGIES
+from kabar.core.article import Article
+from kabar.core.urls import canonical_url
 
 if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
@@ -83,9 +85,6 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 STATS_PREFIX = "kabar"
-KIND_META = "kabar_kind"
-"""Request meta key naming what a request fetches: home, feed, sitemap, api, listing or
-article (downloader middlewares such as the evidence recorder act on it)."""
 VERSION_SLACK = timedelta(minutes=1)
 ABSENT = frozenset({"http_401", "http_403", "http_404", "http_410"})
 """Answers meaning "no such entry point here" when discovery probes one."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 
 @dataclass
@@ -36,7 +35,7 @@ class Article:
     tags: list[str] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)
     topics: list[str] = field(default_factory=list)
-    """kabar's own topics (``pipelines/topics.toml``), from categories, tags and keywords."""
+    """kabar's own topics (``kabar/core/data/topics.toml``), from categories, tags and keywords."""
     regions: list[str] = field(default_factory=list)
     """Regencies/cities and provinces the article is about, most specific first."""
     language: str | None = None
@@ -52,11 +51,3 @@ LIST_FIELDS: frozenset[str] = frozenset(
     f.name for f in dataclasses.fields(Article) if f.default_factory is list
 )
 DATETIME_FIELDS: frozenset[str] = frozenset({"published_at", "modified_at", "fetched_at"})
-
-
-def article_to_dict(article: Article) -> dict[str, Any]:
-    """A shallow field -> value mapping (lists copied)."""
-    return {
-        name: list(value) if isinstance(value, list) else value
-        for name, value in ((n, getattr(article, n)) for n in ARTICLE_FIELDS)
-    }

@@ -1,0 +1,90 @@
+"""URL identity and URL policy: one canonical form per article, one archive key, and the
+rule for which URLs kabar may store or publish.
+
+Scraped URLs are hostile input: a stray ``[`` in a host makes :func:`urllib.parse.urljoin`
+raise, and ``javascript:`` or ``file:`` addresses must never reach a reader. Every URL
+kabar follows, stores or publishes passes through :func:`join_url` or :func:`http_url`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+from w3lib.url import canonicalize_url, safe_url_string, url_query_cleaner
+
+from kabar.core.text import strip_controls
+
+TRACKING_PARAMS: Final = (
+    "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "utm_id",
+    "fbclid", "gclid", "dclid", "msclkid", "yclid", "_ga", "mc_cid", "mc_eid",
+    "amp", "amp_js_v", "share", "ref", "src", "print",
+    # Session ids make one page many URLs (a crawler trap as much as a duplicate).
+    "sid", "session", "sessionid", "session_id", "phpsessid", "jsessionid", "s_id",
+)  # fmt: skip
+_AMP_SUFFIX: Final = re.compile(r"/(?:amp|print)/?$")
+_WEB_SCHEMES: Final = frozenset({"http", "https"})
+_INVISIBLE: Final = re.compile(r"[\s\u200b-\u200d\u2060\ufeff]+")
+
+
+def http_url(url: str | None) -> str | None:
+    """``url`` if, once stripped of white space and controls, it is an absolute http(s)
+    URL with a host that parses; None otherwise (``javascript:``, `` JaVaScRiPt:``,
+    ``data:``, ``file:``, relative or malformed)."""
+    if not url:
+        return None
+    cleaned = _INVISIBLE.sub(" ", strip_controls(url)).strip()
+    if not cleaned or any(c.isspace() for c in cleaned.split("://", 1)[0]):
+        return None
+    try:
+        parts = urlsplit(cleaned)
+        parts.port  # noqa: B018  (raises ValueError on a bad port)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in _WEB_SCHEMES or not parts.hostname:
+        return None
+    return str(safe_url_string(cleaned))
+
+
+def join_url(base_url: str, href: str | None, *, keep_fragment: bool = False) -> str | None:
+    """``href`` resolved against ``base_url`` as an http(s) URL (without its fragment unless
+    ``keep_fragment``); None when either is malformed or the result is not a web address."""
+    if href is None:
+        return None
+    href = strip_controls(href).strip()
+    if not href or (href.startswith("#") and not keep_fragment):
+        return None
+    try:
+        joined = urljoin(base_url, href)
+    except ValueError:
+        return None
+    return http_url(joined if keep_fragment else joined.split("#", 1)[0])
+
+
+def canonical_url(url: str) -> str:
+    """One URL per article: tracking parameters, AMP/print suffixes and fragments removed,
+    host lower-cased, query sorted (w3lib)."""
+    cleaned = url_query_cleaner(url, TRACKING_PARAMS, remove=True, keep_fragments=False)
+    parts = urlsplit(cleaned)
+    path = _AMP_SUFFIX.sub("/", parts.path) or "/"
+    rebuilt = urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
+    return canonicalize_url(rebuilt, keep_fragments=False)
+
+
+def url_key(canonical: str) -> str:
+    """The archive's identity of a URL: ``https://www.contoh.id/a/`` and
+    ``http://contoh.id/a/`` are one article (``contoh.id/a/``); the stored
+    ``canonical_url`` keeps the real scheme and host."""
+    parts = urlsplit(canonical)
+    host = parts.netloc.lower().removeprefix("www.")
+    return f"{host}{parts.path or '/'}" + (f"?{parts.query}" if parts.query else "")
+
+
+def same_site(url: str, netloc: str) -> bool:
+    """Whether ``url`` is on the site whose host[:port] is ``netloc`` (``www.`` ignored)."""
+    try:
+        host = urlsplit(url).netloc.lower()
+    except ValueError:
+        return False
+    return host.removeprefix("www.") == netloc.lower().removeprefix("www.")
