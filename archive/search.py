@@ -365,20 +365,12 @@ def _search_sqlite(
     ranked = [(int(row[0]), -float(row[1])) for row in rows]
     if not ranked:
         return [], {}
-    # snippet() in the ranking query would run for every match before the sort;
-    # here it runs for the hits only.
-    snippet_sql = text(
+    snippet_sql = (
         "SELECT rowid, snippet(articles_fts, -1, '[', ']', '…', "
         f"{SNIPPET_WORDS}) FROM articles_fts "
         "WHERE articles_fts MATCH :match AND rowid IN :ids"
-    ).bindparams(bindparam("ids", expanding=True))
-    snippets = {
-        int(row[0]): str(row[1] or "")
-        for row in session.execute(
-            snippet_sql, {"match": params["match"], "ids": [hit for hit, _ in ranked]}
-        )
-    }
-    return ranked, snippets
+    )
+    return ranked, _snippets(session, snippet_sql, {"match": params["match"]}, ranked)
 
 
 def _search_postgresql(
@@ -407,16 +399,22 @@ def _search_postgresql(
     ranked = [(int(row[0]), float(row[1])) for row in session.execute(ranked_sql, params)]
     if not ranked:
         return [], {}
-    snippet_sql = text(
+    snippet_sql = (
         "SELECT a.id, ts_headline('simple', concat_ws(' ', a.title, a.lead, a.body), "
         f"{tsquery}, 'StartSel=[, StopSel=], MaxWords={SNIPPET_WORDS}, MinWords=6, "
         "MaxFragments=1, FragmentDelimiter=…') FROM articles a WHERE a.id IN :ids"
-    ).bindparams(bindparam("ids", expanding=True))
-    snippets = {
-        int(row[0]): str(row[1] or "")
-        for row in session.execute(snippet_sql, {**query_params, "ids": [hit for hit, _ in ranked]})
-    }
-    return ranked, snippets
+    )
+    return ranked, _snippets(session, snippet_sql, query_params, ranked)
+
+
+def _snippets(
+    session: Session, sql: str, params: dict[str, Any], ranked: list[tuple[int, float]]
+) -> dict[int, str]:
+    """The hits' snippets by id. Asked for the hits only, after ranking: a snippet in the
+    ranking query would be computed for every match before the sort."""
+    query = text(sql).bindparams(bindparam("ids", expanding=True))
+    rows = session.execute(query, {**params, "ids": [hit for hit, _ in ranked]})
+    return {int(row[0]): str(row[1] or "") for row in rows}
 
 
 def _hits(
