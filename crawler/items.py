@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 
 @dataclass
@@ -52,11 +51,3 @@ LIST_FIELDS: frozenset[str] = frozenset(
     f.name for f in dataclasses.fields(Article) if f.default_factory is list
 )
 DATETIME_FIELDS: frozenset[str] = frozenset({"published_at", "modified_at", "fetched_at"})
-
-
-def article_to_dict(article: Article) -> dict[str, Any]:
-    """A shallow field -> value mapping (lists copied)."""
-    return {
-        name: list(value) if isinstance(value, list) else value
-        for name, value in ((n, getattr(article, n)) for n in ARTICLE_FIELDS)
-    }
