@@ -16,6 +16,8 @@ import pytest
 from kabar.demo import build_web, write_sites_toml
 from tests.conftest import run_kabar
 
+pytestmark = pytest.mark.slow  # crawls of the whole mock web with the real `kabar`
+
 FAST = [
     "--set", "AUTOTHROTTLE_ENABLED=False",
     "--set", "DOWNLOAD_DELAY=0",

@@ -84,6 +84,7 @@ def _popen_kabar(*args: str) -> subprocess.Popen[str]:
     )
 
 
+@pytest.mark.slow
 def test_two_runs_at_once_crawl_each_site_once(mockweb: dict[str, str], tmp_path: Path) -> None:
     sites = write_sites_toml(mockweb, tmp_path / "sites.toml")
     db = f"sqlite:///{tmp_path / 'kabar.db'}"
@@ -114,6 +115,7 @@ def _article_urls(db: Path) -> list[str]:
         return sorted(u for (u,) in connection.execute("SELECT canonical_url FROM articles"))
 
 
+@pytest.mark.slow
 def test_sigkill_mid_crawl_loses_and_duplicates_nothing(
     mockweb: dict[str, str], tmp_path: Path
 ) -> None:
@@ -197,6 +199,7 @@ def changing_site() -> Iterator[tuple[str, dict[str, bool]]]:
         yield f"http://127.0.0.1:{port}/", state
 
 
+@pytest.mark.slow
 def test_status_flags_a_site_that_stops_yielding(
     changing_site: tuple[str, dict[str, bool]], tmp_path: Path
 ) -> None:
@@ -225,6 +228,7 @@ def test_status_flags_a_site_that_stops_yielding(
     assert "yields_nothing" in table.stdout
 
 
+@pytest.mark.slow
 def test_jobdir_resume_works_per_site(mockweb: dict[str, str], tmp_path: Path) -> None:
     sites = write_sites_toml(mockweb, tmp_path / "sites.toml")
     db = tmp_path / "kabar.db"
@@ -236,6 +240,7 @@ def test_jobdir_resume_works_per_site(mockweb: dict[str, str], tmp_path: Path) -
     assert (tmp_path / "job" / "requests.seen").exists()
 
 
+@pytest.mark.slow
 def test_robots_txt_forbidding_everything_is_one_clear_line(tmp_path: Path) -> None:
     async def robots(request: web.Request) -> web.Response:
         return web.Response(text="User-agent: *\nDisallow: /\n")
