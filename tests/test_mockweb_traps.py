@@ -248,6 +248,7 @@ def test_ground_truth_after_a_day() -> None:
     assert DAY1.now == WEB.now + timedelta(days=1) and MAX_DAY == 1
     old = {a.path: a for a in WEB.articles()}
     new = [a for a in DAY1.articles() if a.path not in old]
+    assert len(new) == sum(after.values()) - sum(counts.values())
     assert all(a.day == 1 and WEB.now < a.published < DAY1.now for a in new)
     edited = [a for a in DAY1.articles() if a.path in old and a != old[a.path]]
     changed = {a.path for a in edited if a.title != old[a.path].title}
