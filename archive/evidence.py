@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -178,24 +178,6 @@ def latest_fetches(
         if owner is not None:
             latest[owner] = _record(row)
     return latest
-
-
-def iter_fetches(session: Session, *, batch_size: int = 200) -> Iterator[FetchRecord]:
-    """Every fetch by id, in batches (memory stays flat)."""
-    last_id = 0
-    while True:
-        rows = session.scalars(
-            select(models.Fetch)
-            .where(models.Fetch.id > last_id)
-            .order_by(models.Fetch.id)
-            .limit(batch_size)
-        ).all()
-        if not rows:
-            return
-        for row in rows:
-            yield _record(row)
-        last_id = rows[-1].id
-        session.expunge_all()
 
 
 @dataclass(frozen=True)

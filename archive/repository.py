@@ -244,24 +244,14 @@ class StoredArticle(NamedTuple):
     duplicate_of: int | None
 
 
-def iter_articles(
-    session: Session,
-    *,
-    site_names: Sequence[str] = (),
-    batch_size: int = 500,
-) -> Iterator[tuple[int, Article]]:
-    """Stream ``(id, Article)`` by id, in batches (memory stays flat for any archive size)."""
-    for stored in iter_stored(session, site_names=site_names, batch_size=batch_size):
-        yield stored.id, stored.article
-
-
 def iter_stored(
     session: Session,
     *,
     site_names: Sequence[str] = (),
     batch_size: int = 500,
 ) -> Iterator[StoredArticle]:
-    """Like :func:`iter_articles`, with each article's story links."""
+    """Stream stored articles by id, with their story links, in batches (memory stays flat
+    for any archive size)."""
     last_id = 0
     while True:
         query = (

@@ -151,22 +151,6 @@ def render_feed(info: FeedInfo, entries: Sequence[FeedEntry], *, base_url: str) 
     }
 
 
-def render_all(
-    feeds: Sequence[tuple[FeedInfo, Sequence[FeedEntry]]], *, base_url: str, site_title: str
-) -> dict[str, bytes]:
-    """Every file of one full publication, by name; raises ValueError on a repeated slug."""
-    files: dict[str, bytes] = {}
-    for info, entries in feeds:
-        rendered = render_feed(info, entries, base_url=base_url)
-        if rendered.keys() & files.keys():
-            raise ValueError(f"feed slug {info.slug!r} is used twice")
-        files.update(rendered)
-    summaries = [summarize(info, entries) for info, entries in feeds]
-    files[INDEX_FILENAME] = render_index_html(summaries, base_url=base_url, site_title=site_title)
-    files[OPML_FILENAME] = render_opml(summaries, base_url=base_url, site_title=site_title)
-    return files
-
-
 # --- incremental state --------------------------------------------------------------------
 
 

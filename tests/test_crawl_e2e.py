@@ -16,6 +16,8 @@ import pytest
 from kabar.demo import build_web, write_sites_toml
 from tests.conftest import run_kabar
 
+pytestmark = pytest.mark.slow  # crawls of the whole mock web with the real `kabar`
+
 FAST = [
     "--set", "AUTOTHROTTLE_ENABLED=False",
     "--set", "DOWNLOAD_DELAY=0",
@@ -80,12 +82,15 @@ def test_first_crawl_finds_every_article_and_nothing_else(
     assert int(lines["halobanyuasin"]["skipped"]) >= 1  # the PDF
 
 
-def test_recrawl_is_incremental(crawled: tuple[Path, Path, dict[str, dict[str, str]]]) -> None:
+def test_recrawl_is_incremental(
+    crawled: tuple[Path, Path, dict[str, dict[str, str]]], mockweb: dict[str, str]
+) -> None:
     sites, db, _ = crawled
     before = len(stored_urls(db))
     result = run_kabar("crawl", "--sites", str(sites), "--db", f"sqlite:///{db}", *FAST)
     assert result.returncode == 0, result.stderr
     lines = report(result.stdout)
+    assert set(lines) == set(mockweb), result.stdout  # a report line for every site
     assert len(stored_urls(db)) == before
     for site, line in lines.items():
         assert int(line["new"]) == 0, line

@@ -18,6 +18,8 @@ from kabar.demo.web import MockArticle, build_web
 from tests.conftest import run_kabar
 from tests.test_crawl_e2e import FAST, report
 
+pytestmark = pytest.mark.slow  # several crawls of the whole mock web
+
 QUICK = FAST
 START = datetime.now(UTC) - timedelta(days=1, minutes=30)
 """The web's clock runs a day behind, so its next day is today (new articles appear

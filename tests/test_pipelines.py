@@ -54,7 +54,7 @@ def test_canonical_url(url: str, expected: str) -> None:
     assert canonical_url(url) == expected
 
 
-def test_normalize_text_dates_and_canonical() -> None:
+def test_normalize_text_and_dates() -> None:
     crawler = make_crawler()
     item = NormalizePipeline.from_crawler(crawler).process_item(
         article(
@@ -62,7 +62,6 @@ def test_normalize_text_dates_and_canonical() -> None:
             body="Satu  \u00a0 dua\n\n\n tiga \x07",
             authors=["Deni", "deni", " "],
             published_at=datetime(2023, 7, 17, 9, 30),
-            canonical_url="https://elsewhere.example/x",
             categories=["Pemerintahan"],
         )
     )
@@ -71,10 +70,41 @@ def test_normalize_text_dates_and_canonical() -> None:
     assert item.authors == ["Deni"]
     assert item.published_at is not None
     assert item.published_at.utcoffset() == timedelta(hours=7)
-    # rel=canonical pointing off-site is ignored.
-    assert item.canonical_url == "https://contoh.id/2023/07/17/berita-satu-dua-tiga/"
     assert item.language == "id"
     assert item.topics == []  # topics are the taxonomy's (pipelines.topics), not categories
+
+
+PRINT_COPY = "https://contoh.id/berita/12345/cetak/"
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        # None given (what the generic page object yields): the fetched URL, canonical.
+        (None, PRINT_COPY),
+        # The article's own URL on the same site is trusted, tracking cut, www or not.
+        (
+            "https://contoh.id/2023/07/17/berita-satu-dua-tiga/?utm_source=print",
+            "https://contoh.id/2023/07/17/berita-satu-dua-tiga/",
+        ),
+        (
+            "https://www.contoh.id/2023/07/17/berita-satu-dua-tiga/amp/",
+            "https://www.contoh.id/2023/07/17/berita-satu-dua-tiga/",
+        ),
+        # Another site's URL (a syndicated copy pointing home) is not this article's.
+        ("https://elsewhere.example/2023/07/17/berita-satu-dua-tiga/", PRINT_COPY),
+    ],
+)
+def test_normalize_trusts_a_canonical_url_on_the_same_site_only(
+    given: str | None, expected: str
+) -> None:
+    """What the pipeline makes of ``Article.canonical_url`` as a page object hands it on
+    (a site's page object may read ``<link rel=canonical>``; the generic one does not)."""
+    crawler = make_crawler()
+    item = NormalizePipeline.from_crawler(crawler).process_item(
+        article(url=PRINT_COPY, canonical_url=given)
+    )
+    assert item.canonical_url == expected
 
 
 def test_normalize_drops_far_future_dates() -> None:
@@ -128,9 +158,29 @@ def test_deduplicate_drops_only_the_same_url_twice_in_a_run(tmp_path: Path) -> N
     assert dedupe.process_item(copy) is copy
     assert crawler.stats is not None
     assert crawler.stats.get_value("kabar/dropped/duplicate_url") == 2
-    # A later run may see the stored URL again: an update candidate, not a duplicate.
-    later = DeduplicatePipeline.from_crawler(make_crawler({"KABAR_DB_URL": db}))
-    assert later.process_item(article(canonical_url="https://contoh.id/a-b-c-d/"))
+
+
+def test_a_later_run_hands_a_stored_url_to_the_store(tmp_path: Path) -> None:
+    """Deduplication is per run: an article stored by an earlier run is an update
+    candidate for the store, not a duplicate to drop."""
+    db = f"sqlite:///{tmp_path / 'k.db'}"
+    url = "https://contoh.id/a-b-c-d/"
+
+    def run(item: Article) -> dict[str, Any]:
+        """One run's dedupe and store, on a crawler of its own; its stats."""
+        crawler = make_crawler({"KABAR_DB_URL": db})
+        dedupe = DeduplicatePipeline.from_crawler(crawler)
+        store = StorePipeline.from_crawler(crawler)
+        store.open_spider()
+        store.process_item(dedupe.process_item(item))
+        store.close_spider()
+        assert crawler.stats is not None
+        return dict(crawler.stats.get_stats())
+
+    assert run(article(canonical_url=url))["kabar/articles/new"] == 1
+    later = run(article(canonical_url=url, title="Judul yang diperbarui"))
+    assert later["kabar/articles/updated"] == 1
+    assert "kabar/dropped/duplicate_url" not in later
 
 
 def test_store_counts_a_database_that_is_unreachable() -> None:

@@ -28,6 +28,7 @@ from kabar.demo import build_web, write_sites_toml
 from tests.conftest import PROJECT_ROOT
 
 pytest.importorskip("scrapyd", reason="scrapyd is not installed (pip install -e '.[test]')")
+pytestmark = pytest.mark.slow  # a scrapyd server, an egg build and a scheduled crawl
 
 SITE = "merahputih"
 FAST = {
