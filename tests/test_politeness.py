@@ -224,11 +224,6 @@ def test_backoff_doubles_and_caps() -> None:
     assert [backoff_seconds(n, 1.0, 5.0) for n in (1, 2, 3, 4, 5)] == [1.0, 2.0, 4.0, 5.0, 5.0]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="PolitenessMiddleware hands a 429 it will not wait for to RetryMiddleware, "
-    "which retries it at once (crawler/settings.py: 'a longer Retry-After gives up')",
-)
 @pytest.mark.parametrize("retry_after", ["3600", "1"])
 def test_a_retry_after_not_honoured_gives_up_on_the_url(
     hosts: dict[str, Host], tmp_path: Path, retry_after: str

@@ -104,9 +104,12 @@ class PolitenessMiddleware:
                 (response.headers.get("Retry-After") or b"").decode("latin-1")
             )
             attempt = int(request.meta.get("kabar_retry_after", 0)) + 1
-            if wait is not None and wait <= self.max_retry_after_s:
-                if attempt > self.retry_after_times:
+            if wait is not None:
+                if wait > self.max_retry_after_s or attempt > self.retry_after_times:
+                    # Given up for this run: RetryMiddleware (after us on responses) must not
+                    # retry it at once behind the host's back.
                     self._count("retry_after_gave_up")
+                    request.meta["dont_retry"] = True
                     return response
                 self._count(f"retry_after_{status}")
                 self.not_before[host] = max(self.not_before.get(host, 0.0), time.monotonic() + wait)
