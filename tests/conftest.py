@@ -23,6 +23,14 @@ from sqlalchemy.engine import make_url
 
 POSTGRES_ENV = "KABAR_TEST_POSTGRES_URL"
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+SLOW_MODULES = frozenset({"test_demo.py", "test_feeds_e2e.py"})
+"""Whole-web crawls marked ``slow`` from here; the other slow tests carry the marker."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path.name in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")

@@ -121,6 +121,7 @@ def test_unreachable_redis_is_one_line(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_two_workers_share_the_frontier(
     request: pytest.FixtureRequest,
     mockweb: dict[str, str],
