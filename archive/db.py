@@ -258,18 +258,22 @@ class SchemaState:
         )
 
 
-def schema_state(engine: Engine) -> SchemaState:
-    """Read the schema revision and which of kabar's tables exist (no writes)."""
+def schema_state(engine: Engine, *, url: str | None = None) -> SchemaState:
+    """Read the schema revision and which of kabar's tables exist (no writes).
+
+    ``url`` names the database in messages when the engine's own URL does not (an
+    engine made with a ``creator``, as ``kabar sql``'s read-only one is).
+    """
     with engine.connect() as connection:
-        return schema_state_on(connection, engine)
+        return schema_state_on(connection, engine, url=url)
 
 
-def check_schema(engine: Engine) -> None:
+def check_schema(engine: Engine, *, url: str | None = None) -> None:
     """Refuse, with one line saying how to fix it, a database a reader cannot use.
 
     Read commands call this instead of migrating: reading never changes a schema.
     """
-    problem = schema_state(engine).problem()
+    problem = schema_state(engine, url=url).problem()
     if problem is not None:
         raise SchemaError(problem)
 
@@ -398,7 +402,9 @@ def _upgrade_sqlite(engine: Engine, revision: str, *, repair: bool) -> UpgradeRe
     return report
 
 
-def schema_state_on(connection: Connection, engine: Engine) -> SchemaState:
+def schema_state_on(
+    connection: Connection, engine: Engine, *, url: str | None = None
+) -> SchemaState:
     """:func:`schema_state` read inside an open transaction."""
     from archive.models import Base
 
@@ -408,7 +414,7 @@ def schema_state_on(connection: Connection, engine: Engine) -> SchemaState:
         rows = connection.execute(text("SELECT version_num FROM alembic_version")).all()
         revision = "+".join(sorted(str(row[0]) for row in rows)) or None
     return SchemaState(
-        url=display_url(engine.url),
+        url=display_url(url or engine.url),
         revision=revision,
         head=head_revision(),
         kabar_tables=frozenset(tables & set(Base.metadata.tables)),

@@ -131,7 +131,7 @@ def test_sql_refusal_names_read_only(tmp_path: Path) -> None:
     code, out = run("sql", "DELETE FROM articles", "--db", db)
     assert "read-only" in out
     code, out = run("sql", "SELECT 1", "--db", f"sqlite:///{tmp_path / 'none.db'}")
-    assert code == 1 and "no such database file" in out
+    assert code == 1 and "no kabar archive at" in out
     assert not (tmp_path / "none.db").exists()
 
 

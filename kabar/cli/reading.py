@@ -170,14 +170,15 @@ def sql(statement: str, db_url: str | None, fmt: str, output: Path | None) -> No
 
     Example: kabar sql "SELECT site, count(*) FROM article_view GROUP BY site"
     """
-    from archive.db import check_schema
+    from archive.db import check_schema, make_engine, resolve_db_url
     from archive.readonly import readonly_engine, run_query
     from kabar.output import write_rows
 
     with user_errors():
+        make_engine(db_url, create=False).dispose()  # a missing file: the usual one line
         engine = readonly_engine(db_url)
         try:
-            check_schema(engine)
+            check_schema(engine, url=resolve_db_url(db_url))
             with run_query(engine, statement) as result:
                 if not result.columns:
                     raise click.ClickException("the statement returned no rows to print")
