@@ -50,7 +50,8 @@ def schema(db_file: Path) -> tuple[set[tuple[str, str]], list[str]]:
         }
         revisions = []
         if ("table", "alembic_version") in objects:
-            revisions = [r for (r,) in connection.execute("SELECT version_num FROM alembic_version")]
+            rows = connection.execute("SELECT version_num FROM alembic_version")
+            revisions = [str(r) for (r,) in rows]
     return objects, revisions
 
 
