@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 from scrapy import signals
 from scrapy.crawler import Crawler, CrawlerProcess
-from scrapy.settings import Settings
+from scrapy.settings import BaseSettings, Settings
 
 from archive.db import ArchiveError, is_memory_url, make_sessionmaker, open_engine, session_scope
 from archive.repository import finish_run, start_run
@@ -133,7 +133,7 @@ def _typed(name: str, raw: str, default: Any) -> Any:
         if isinstance(default, int) and number.is_integer():
             return int(number)
         return number
-    if isinstance(default, dict):
+    if isinstance(default, dict | BaseSettings):
         try:
             value = json.loads(raw)
         except ValueError:

@@ -40,3 +40,19 @@ def test_demo_crawls_publishes_and_exports(tmp_path: Path) -> None:
         assert parsed.entries and {e.title for e in parsed.entries} <= titles, file.name
     everything = feedparser.parse((work / "feeds" / "all.xml").read_bytes())
     assert SEED_TITLE in {e.title for e in everything.entries}
+
+
+def test_demo_runs_again_in_its_own_folder_only(tmp_path: Path) -> None:
+    """A second demo replaces the first one's files (its marker says the folder is
+    the demo's) and leaves anything else there alone; an empty folder is fine too."""
+    work = tmp_path / "demo"
+    work.mkdir()
+    assert run_kabar("demo", "--dir", str(work), timeout=120).returncode == 0
+    assert (work / ".kabar-demo").is_file()
+    (work / "notes.txt").write_text("mine", encoding="utf-8")
+    (work / "feeds" / "stale.xml").write_text("<rss/>", encoding="utf-8")
+    again = run_kabar("demo", "--dir", str(work), timeout=120)
+    assert again.returncode == 0, again.stderr
+    assert (work / "notes.txt").read_text(encoding="utf-8") == "mine"
+    assert not (work / "feeds" / "stale.xml").exists()
+    assert (work / "feeds" / "all.xml").is_file()
