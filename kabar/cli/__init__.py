@@ -24,10 +24,7 @@ class InputError(click.UsageError):
     exit_code = EXIT_INPUT
 
     def show(self, file: Any = None) -> None:
-        hint = ""
-        if self.ctx is not None:
-            names = " ".join(self.ctx.command_path.split()[1:])
-            hint = f" (kabar {names + ' ' if names else ''}-h for help)"
+        hint = f" ({self.ctx.command_path} -h for help)" if self.ctx is not None else ""
         click.echo(f"Error: {self.format_message()}{hint}", err=True, file=file)
 
 

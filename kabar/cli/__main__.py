@@ -2,4 +2,4 @@
 
 from kabar.cli import main
 
-main()
+main(prog_name="kabar")
