@@ -194,58 +194,44 @@ def sql(statement: str, db_url: str | None, fmt: str, output: Path | None) -> No
 @format_option()
 @output_option
 def status(sites_file: Path | None, db_url: str | None, fmt: str, output: Path | None) -> None:
-    """Show each site's health: last success, articles per day over the last week,
-    error rate, and flags (yields_nothing: a layout change; failing; never_crawled).
-    Sites the archive holds but the sites file does not are shown too, with a
-    warning. Exit status 4 when a site is failing (for monitoring).
+    """Show each site's health: last run and last success (in the site's zone, and
+    how long ago), next due time, articles (with the last 7 days), failed runs over
+    runs, and flags: failing (the last run failed hard), yields_nothing (answers
+    but gives no article: a layout change), never_crawled, not_in_sites_file (the
+    archive holds a site the sites file does not; a warning says so).
+    Exit status 4 when a site is failing, for monitoring.
 
     Example: kabar status --format json
     """
-    from archive.operations import site_health
+    from datetime import UTC, datetime
+
     from crawler.sites import load_sites
+    from kabar.cli.status import site_statuses, table_rows
     from kabar.output import write_rows
 
+    now = datetime.now(UTC)
     with user_errors():
-        configured = [site.name for site in load_sites(sites_file)]
+        configured = {site.name: site.timezone for site in load_sites(sites_file)}
         with archive_session(db_url) as session:
-            archived = _archived_sites(session)
-            names = configured + [n for n in archived if n not in configured]
-            healths = [site_health(session, name) for name in names]
-        unlisted = [n for n in archived if n not in configured]
+            statuses = site_statuses(session, configured, now)
+        unlisted = [s.site for s in statuses if not s.configured]
         if unlisted:
             info(
                 f"warning: {len(unlisted)} site(s) in the archive are not in the sites file: "
                 f"{', '.join(unlisted)}"
             )
         if fmt == "table":
-            columns = ["site", "last success", "articles", "7-day", "errors", "flags"]
-            rows: list[list[Any]] = [
-                [
-                    h.site,
-                    h.last_success_at or "-",
-                    h.articles,
-                    ",".join(str(n) for n in h.articles_per_day),
-                    f"{h.error_rate:.1%}",
-                    " ".join(h.flags) or "ok",
-                ]
-                for h in healths
-            ]
+            columns, rows = table_rows(statuses, now)
         else:
-            records = [h.as_dict() for h in healths]
+            records = [s.as_dict() for s in statuses]
             columns = list(records[0]) if records else ["site"]
             rows = [[r[c] for c in columns] for r in records]
         with output_stream(output) as out:
             write_rows(out, columns, rows, fmt)
-    if any("failing" in h.flags for h in healths):
+    failing = [s.site for s in statuses if s.failing]
+    if failing:
+        info(f"failing: {', '.join(failing)}")
         sys.exit(EXIT_HEALTH_ALERT)
-
-
-def _archived_sites(session: Session) -> list[str]:
-    from sqlalchemy import select
-
-    from archive import models
-
-    return list(session.scalars(select(models.Site.name).order_by(models.Site.name)))
 
 
 @click.command()
