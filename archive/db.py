@@ -25,6 +25,8 @@ from sqlalchemy.pool import NullPool
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
 
+    from alembic.script import ScriptDirectory
+
 DEFAULT_DB_URL = "sqlite:///kabar.db"
 DB_URL_ENV = "KABAR_DB_URL"
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
@@ -199,21 +201,23 @@ def alembic_config(engine: Engine, connection: Connection | None = None) -> Conf
 _HOW_TO_CREATE = "create it with `kabar crawl` or `kabar db upgrade` (same --db)"
 
 
+@functools.cache
+def _scripts() -> ScriptDirectory:
+    """kabar's migration scripts (read once per process)."""
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir()))
+    return ScriptDirectory.from_config(config)
+
+
 def head_revision() -> str:
     """The newest schema revision this kabar's migrations know."""
-    from alembic.script import ScriptDirectory
-
-    config = Config()
-    config.set_main_option("script_location", str(migrations_dir()))
-    return "+".join(sorted(ScriptDirectory.from_config(config).get_heads()))
+    return "+".join(sorted(_scripts().get_heads()))
 
 
-def _known_revisions() -> set[str]:
-    from alembic.script import ScriptDirectory
-
-    config = Config()
-    config.set_main_option("script_location", str(migrations_dir()))
-    return {script.revision for script in ScriptDirectory.from_config(config).walk_revisions()}
+def _known_revisions() -> frozenset[str]:
+    return frozenset(script.revision for script in _scripts().walk_revisions())
 
 
 @dataclass(frozen=True)
@@ -358,7 +362,9 @@ def upgrade(engine: Engine, revision: str = "head", *, repair: bool = False) -> 
     if revision == "head" and state.current:
         return UpgradeReport(before=state.revision, after=state.revision)
     with _migration_lock(engine):
-        if engine.dialect.name != "sqlite":
+        if engine.dialect.name != "sqlite" or sqlite_path(engine.url) is None:
+            # PostgreSQL's DDL is transactional already; an in-memory SQLite database
+            # lives on this engine's one connection, and has nothing to brick.
             before = schema_state(engine).revision
             with engine.begin() as connection:
                 command.upgrade(alembic_config(engine, connection), revision)

@@ -114,7 +114,7 @@ def run_demo(
         serve_directory(feeds_dir, host="127.0.0.1", port=port)
         return "stopped"
     lines.append(
-        f"to read them in an RSS reader: kabar serve --dir {feeds_dir} --port {port}, "
+        f"to read them in an RSS reader: kabar serve --out {feeds_dir} --port {port}, "
         f"then subscribe to {base_url}all.xml"
     )
     return "\n".join(lines)

@@ -22,7 +22,6 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-EXIT_OK = 0
 EXIT_INPUT = 1
 EXIT_SITES_FAILED = 3
 EXIT_HEALTH_ALERT = 4
@@ -171,8 +170,7 @@ def feeds_dir_option(*, default: str | None = "public", required: bool = False) 
     def decorate(func: F) -> F:
         return click.option(
             "--out",
-            "--feeds-out",
-            "--dir",
+            "--feeds-out",  # kabar run's old name
             "out_dir",
             cls=AliasOption,
             type=click.Path(path_type=Path, file_okay=False),
