@@ -6,14 +6,17 @@ The Twisted reactor runs once per process, so this is called at most once.
 
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
-from scrapy.crawler import CrawlerProcess
-from scrapy.settings import Settings
+from scrapy import signals
+from scrapy.crawler import Crawler, CrawlerProcess
+from scrapy.settings import BaseSettings, Settings
 
-from archive.db import make_engine, make_sessionmaker, session_scope, upgrade
+from archive.db import ArchiveError, is_memory_url, make_sessionmaker, open_engine, session_scope
 from archive.repository import finish_run, start_run
 from crawler.sites import SiteConfig
 from crawler.spiders.site import SiteSpider
@@ -82,6 +85,74 @@ class CrawlReport:
         return [s for s in self.sites if s.unreachable]
 
 
+class SettingError(ValueError):
+    """A ``--set NAME=VALUE`` whose value the setting cannot take; one line."""
+
+
+class CrawlProgress(Protocol):
+    """Told about a crawl while it runs (``kabar crawl``'s live lines)."""
+
+    def site_done(self, report: SiteReport) -> None:
+        """A site's crawl finished: its final report."""
+
+    def tick(self, running: Sequence[SiteReport]) -> None:
+        """About once a second: the sites still crawling, with their counts so far."""
+
+
+PROGRESS_INTERVAL_S = 1.0
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def typed_overrides(overrides: Mapping[str, str]) -> dict[str, Any]:
+    """``--set`` values converted to the type of the setting they change, before any
+    crawl starts: ``DOWNLOAD_DELAY=abc`` is a :class:`SettingError`, not a traceback
+    from deep inside a running crawl. Settings kabar and Scrapy do not define, or
+    define as None or text, are passed on as given."""
+    defaults = crawl_settings(None)
+    return {name: _typed(name, raw, defaults.get(name)) for name, raw in overrides.items()}
+
+
+def _typed(name: str, raw: str, default: Any) -> Any:
+    def fail(expected: str) -> SettingError:
+        return SettingError(f"--set {name}={raw}: {name} takes {expected}")
+
+    if isinstance(default, bool):
+        if raw.lower() in _TRUE:
+            return True
+        if raw.lower() in _FALSE:
+            return False
+        raise fail("true or false")
+    if isinstance(default, int | float):
+        try:
+            number = float(raw)
+        except ValueError:
+            raise fail("a number") from None
+        if not math.isfinite(number):
+            raise fail("a finite number")
+        if isinstance(default, int) and number.is_integer():
+            return int(number)
+        return number
+    if isinstance(default, dict | BaseSettings):
+        try:
+            value = json.loads(raw)
+        except ValueError:
+            value = None
+        if not isinstance(value, dict):
+            raise fail('a JSON object, e.g. {"name": 1}')
+        return value
+    return raw
+
+
+def refuse_memory_database(db_url: str | None) -> None:
+    """A crawl into an in-memory database keeps nothing: say so instead of "2 new"."""
+    if is_memory_url(db_url):
+        raise ArchiveError(
+            "an in-memory database keeps nothing after the crawl: give a file "
+            "(--db sqlite:///kabar.db) or a server"
+        )
+
+
 def crawl_settings(db_url: str | None, overrides: Mapping[str, Any] | None = None) -> Settings:
     """kabar's Scrapy settings with the run's database and any overrides (priority cmdline)."""
     settings = Settings()
@@ -99,10 +170,15 @@ def run_crawl(
     db_url: str | None = None,
     overrides: Mapping[str, Any] | None = None,
     quiet: bool = False,
+    progress: CrawlProgress | None = None,
 ) -> CrawlReport:
-    """Crawl ``sites`` concurrently into the archive at ``db_url``; blocks until done."""
-    engine = make_engine(db_url)
-    upgrade(engine)
+    """Crawl ``sites`` concurrently into the archive at ``db_url``; blocks until done.
+
+    The archive's schema is brought up to date first (the crawl's preflight).
+    ``progress`` hears of each site as it finishes, and of the running ones.
+    """
+    refuse_memory_database(db_url)
+    engine = open_engine(db_url, write=True)
     factory = make_sessionmaker(engine)
     with session_scope(factory) as session:
         run_id = start_run(session)
@@ -117,19 +193,47 @@ def run_crawl(
         crawler = process.create_crawler(SiteSpider.for_site(site))
         crawlers.append(crawler)
         process.crawl(crawler)
+    if progress is not None:
+        _report_progress(crawlers, progress)
     process.start()
-    reports = []
-    for crawler in crawlers:
-        spider = crawler.spider
-        stats = crawler.stats.get_stats() if crawler.stats is not None else {}
-        reports.append(
-            SiteReport.from_stats(
-                spider.name if spider is not None else "?",
-                stats,
-                getattr(spider, "site_unreachable", None),
-            )
-        )
+    reports = [site_report(crawler) for crawler in crawlers]
     with session_scope(factory) as session:
         finish_run(session, run_id)
     engine.dispose()
     return CrawlReport(run_id=run_id, sites=reports)
+
+
+def site_report(crawler: Crawler) -> SiteReport:
+    """A site's report from its crawler's stats (so far, or final)."""
+    spider = crawler.spider
+    stats = crawler.stats.get_stats() if crawler.stats is not None else {}
+    return SiteReport.from_stats(
+        spider.name if spider is not None else "?",
+        stats,
+        getattr(spider, "site_unreachable", None),
+    )
+
+
+def _report_progress(crawlers: Sequence[Crawler], progress: CrawlProgress) -> None:
+    """Hook ``progress`` to the crawl: each crawler's ``spider_closed`` signal (sent
+    after its pipelines closed, so the counts are final) and a timer on the reactor."""
+    from twisted.internet import reactor, task
+
+    finished: set[int] = set()
+
+    def closer(crawler: Crawler) -> Any:
+        def closed(spider: Any, reason: str) -> None:
+            finished.add(id(crawler))
+            progress.site_done(site_report(crawler))
+
+        return closed
+
+    for crawler in crawlers:
+        crawler.signals.connect(closer(crawler), signal=signals.spider_closed, weak=False)
+
+    def tick() -> None:
+        running = [c for c in crawlers if c.spider is not None and id(c) not in finished]
+        progress.tick([site_report(c) for c in running])
+
+    timer = task.LoopingCall(tick)
+    reactor.callWhenRunning(timer.start, PROGRESS_INTERVAL_S, now=False)  # type: ignore[attr-defined]

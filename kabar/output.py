@@ -1,4 +1,5 @@
-"""Rows to the terminal: an aligned text table, CSV or JSON Lines (``kabar search``/``sql``).
+"""Rows to the terminal: an aligned text table, CSV, JSON or JSON Lines (``kabar search``,
+``sql``, ``status``).
 
 Tables are for people (long cells cut, widths from the first rows so output starts
 at once); CSV and JSONL are for tools and keep every value whole.
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
     from archive.details import ArticleDetails
     from archive.search import SearchHit
 
-FORMATS = ("table", "csv", "jsonl")
+FORMATS = ("table", "json", "jsonl", "csv")
 MAX_CELL_CHARS = 60
 WIDTH_SAMPLE_ROWS = 200
 SHOWN_BODY_CHARS = 600
@@ -48,6 +49,18 @@ def _cell(value: Any) -> str:
 def write_rows(out: TextIO, columns: Sequence[str], rows: Iterable[Sequence[Any]], fmt: str) -> int:
     """Write ``rows`` under ``columns`` in ``fmt`` (one of :data:`FORMATS`); returns the count."""
     written = 0
+    if fmt == "json":
+        # One array, streamed: the first record is out before the last is read.
+        out.write("[")
+        for row in rows:
+            record = {name: plain(value) for name, value in zip(columns, row, strict=True)}
+            out.write(
+                ("\n  " if not written else ",\n  ")
+                + json.dumps(record, ensure_ascii=False, default=str)
+            )
+            written += 1
+        out.write("\n]\n" if written else "]\n")
+        return written
     if fmt == "jsonl":
         for row in rows:
             record = {name: plain(value) for name, value in zip(columns, row, strict=True)}
@@ -85,8 +98,11 @@ def write_rows(out: TextIO, columns: Sequence[str], rows: Iterable[Sequence[Any]
     return written
 
 
-def show_details(out: TextIO, details: ArticleDetails, *, full: bool, as_json: bool) -> None:
-    """``kabar show``: the article's fields, then fetches, revisions and copies."""
+def show_details(out: TextIO, details: ArticleDetails, *, full: bool, fmt: str = "table") -> None:
+    """``kabar show``: the article's fields, then fetches, revisions and copies.
+
+    ``fmt`` is ``table`` (for people), ``json`` (one indented object) or ``jsonl``
+    (the same object on one line)."""
     fetches = [
         {
             "id": f.id,
@@ -97,14 +113,15 @@ def show_details(out: TextIO, details: ArticleDetails, *, full: bool, as_json: b
         }
         for f in details.fetches
     ]
-    if as_json:
+    if fmt in ("json", "jsonl"):
         record = {
             "article": {k: plain(v) for k, v in details.fields.items()},
             "fetches": [{k: plain(v) for k, v in f.items()} for f in fetches],
             "revisions": [{k: plain(v) for k, v in r.items()} for r in details.revisions],
             "copies": [{k: plain(v) for k, v in c.items()} for c in details.copies],
         }
-        out.write(json.dumps(record, ensure_ascii=False, indent=2, default=str) + "\n")
+        indent = 2 if fmt == "json" else None
+        out.write(json.dumps(record, ensure_ascii=False, indent=indent, default=str) + "\n")
         return
     width = max(len(name) for name in details.fields)
     for name, value in details.fields.items():

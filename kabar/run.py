@@ -16,10 +16,17 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from archive.db import make_engine, make_sessionmaker, session_scope, upgrade
+from archive.db import make_sessionmaker, open_engine, session_scope
 from archive.operations import acquire_lock, due_sites, lock_holder, release_lock, reschedule
 from crawler.sites import SiteConfig
-from kabar.crawl import CrawlReport, SiteReport, crawl_settings, run_crawl
+from kabar.crawl import (
+    CrawlProgress,
+    CrawlReport,
+    SiteReport,
+    crawl_settings,
+    refuse_memory_database,
+    run_crawl,
+)
 
 
 @dataclass
@@ -57,13 +64,14 @@ def run_due(
     force: bool = False,
     overrides: Mapping[str, Any] | None = None,
     quiet: bool = True,
+    progress: CrawlProgress | None = None,
 ) -> RunReport:
+    refuse_memory_database(db_url)
     settings = crawl_settings(db_url, overrides)
     ttl = timedelta(seconds=settings.getint("KABAR_LOCK_TTL_S", 7200))
     min_s = settings.getint("KABAR_MIN_INTERVAL_S", 900)
     max_s = settings.getint("KABAR_MAX_INTERVAL_S", 86400)
-    engine = make_engine(db_url)
-    upgrade(engine)
+    engine = open_engine(db_url, write=True)
     factory = make_sessionmaker(engine)
     holder = holder_name()
     report = RunReport()
@@ -83,7 +91,9 @@ def run_due(
     try:
         crawl: CrawlReport | None = None
         if locked:
-            crawl = run_crawl(locked, db_url=db_url, overrides=overrides, quiet=quiet)
+            crawl = run_crawl(
+                locked, db_url=db_url, overrides=overrides, quiet=quiet, progress=progress
+            )
             report.crawled = crawl.sites
         with session_scope(factory) as session:
             for site in locked:

@@ -20,36 +20,40 @@ from kabar.core.article import Article
 URL = "https://contoh.id/2024/01/03/rakor/"
 
 
-def fill(db_url: str) -> None:
+def fill(db_url: str, *, copies: int = 1) -> None:
+    """The archive of one site with ``copies`` articles (each fetched once): the first
+    is "Rakor dana desa" at ``URL``, the others are numbered variations of it."""
     engine = make_engine(db_url)
     upgrade(engine)
     with session_scope(make_sessionmaker(engine)) as session:
         site_id = ensure_site(
             session, SiteInfo(name="contoh", url="https://contoh.id/", region="Sumatera Selatan")
         )
-        upsert_article(
-            session,
-            site_id,
-            Article(
-                url=URL,
-                canonical_url=URL,
-                site="contoh",
-                title="Rakor dana desa",
-                body="Camat membahas dana desa.\n" * 40,
-                topics=["Pemerintahan"],
-                tags=["Banyuasin", "Dana Desa"],
-                published_at=datetime(2024, 1, 3, 2, 0, tzinfo=UTC),
-            ),
-            body_hash=None,
-        )
-        record_fetch(
-            session,
-            url=URL,
-            status=200,
-            headers=[("Content-Type", "text/html")],
-            body=b"<html>rakor</html>",
-            fetched_at=datetime(2024, 1, 3, 5, 0, tzinfo=UTC),
-        )
+        for number in range(copies):
+            url = URL if number == 0 else f"{URL}{number}/"
+            upsert_article(
+                session,
+                site_id,
+                Article(
+                    url=url,
+                    canonical_url=url,
+                    site="contoh",
+                    title="Rakor dana desa" + (f" {number}" if number else ""),
+                    body=f"Camat membahas dana desa {number}.\n" * 40,
+                    topics=["Pemerintahan"],
+                    tags=["Banyuasin", "Dana Desa"],
+                    published_at=datetime(2024, 1, 3, 2, 0, tzinfo=UTC),
+                ),
+                body_hash=None,
+            )
+            record_fetch(
+                session,
+                url=url,
+                status=200,
+                headers=[("Content-Type", "text/html")],
+                body=b"<html>rakor</html>" + str(number).encode() * 200,
+                fetched_at=datetime(2024, 1, 3, 5, 0, tzinfo=UTC),
+            )
     engine.dispose()
 
 
@@ -131,7 +135,7 @@ def test_sql_refusal_names_read_only(tmp_path: Path) -> None:
     code, out = run("sql", "DELETE FROM articles", "--db", db)
     assert "read-only" in out
     code, out = run("sql", "SELECT 1", "--db", f"sqlite:///{tmp_path / 'none.db'}")
-    assert code == 1 and "no such database file" in out
+    assert code == 1 and "no kabar archive at" in out
     assert not (tmp_path / "none.db").exists()
 
 

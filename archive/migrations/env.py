@@ -24,6 +24,12 @@ def _run(connection: Connection) -> None:
 
 
 def run_migrations_online() -> None:
+    # archive.db.upgrade passes the connection whose transaction holds the whole
+    # upgrade (on SQLite a real one: see archive.db._transactional_sqlite).
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        _run(connection)
+        return
     engine = config.attributes.get("engine")
     if engine is None:  # the plain `alembic` CLI: URL from -x db=... or KABAR_DB_URL
         engine = make_engine(context.get_x_argument(as_dictionary=True).get("db"))

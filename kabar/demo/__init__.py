@@ -12,8 +12,9 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
+from kabar.demo.model import Fault, MockArticle
 from kabar.demo.process import MockWebError, ServedMockWeb, serve_mockweb_subprocess
-from kabar.demo.web import DEFAULT_NOW, Fault, MockArticle, MockSite, MockWeb, build_web
+from kabar.demo.web import DEFAULT_NOW, MockSite, MockWeb, build_web
 
 MOCK_AGE_WINDOW_DAYS = 30
 

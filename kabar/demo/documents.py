@@ -24,7 +24,7 @@ from kabar.demo import themes
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from kabar.demo.web import MockArticle, MockSite, Query
+    from kabar.demo.model import MockArticle, Query, SiteData
 
 FEED_SIZE = 10
 POSTS_PER_SITEMAP = 6
@@ -61,7 +61,7 @@ _RSS_HEAD = """<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"
 
 
 def render(
-    site: MockSite, path: str, query: Query, base_url: str
+    site: SiteData, path: str, query: Query, base_url: str
 ) -> tuple[str, str | bytes] | None:
     """``(content type, text)`` of the document at ``path``, or None if the site has none.
 
@@ -89,11 +89,11 @@ def render(
     return None
 
 
-def _feed_page(site: MockSite, page: int) -> tuple[MockArticle, ...]:
+def _feed_page(site: SiteData, page: int) -> tuple[MockArticle, ...]:
     return site.articles[(page - 1) * FEED_SIZE : page * FEED_SIZE]
 
 
-def _sitemaps(site: MockSite) -> dict[str, Callable[[MockSite, str], str]]:
+def _sitemaps(site: SiteData) -> dict[str, Callable[[SiteData, str], str]]:
     if site.sitemap == "index":
         return {
             "/sitemap.xml": sitemap_index,
@@ -103,7 +103,7 @@ def _sitemaps(site: MockSite) -> dict[str, Callable[[MockSite, str], str]]:
     if site.sitemap == "urlset":
         return {"/sitemap.xml": post_sitemap}
     if site.sitemap == "yoast_news":
-        parts: dict[str, Callable[[MockSite, str], str]] = {
+        parts: dict[str, Callable[[SiteData, str], str]] = {
             "/sitemap_index.xml": yoast_index,
             "/page-sitemap.xml": page_sitemap,
             "/category-sitemap.xml": category_sitemap,
@@ -115,7 +115,7 @@ def _sitemaps(site: MockSite) -> dict[str, Callable[[MockSite, str], str]]:
     return {}
 
 
-def robots(site: MockSite, base_url: str) -> str:
+def robots(site: SiteData, base_url: str) -> str:
     lines = ["User-agent: *", "Disallow: /wp-admin/"]
     lines += [f"Disallow: {path}" for path in site.disallow]
     lines.append("Allow: /wp-admin/admin-ajax.php")
@@ -140,7 +140,7 @@ def _guid(base_url: str, article: MockArticle) -> str:
     return f"{base_url}?p={article.post_id}"
 
 
-def rss(site: MockSite, base_url: str, *, comments: bool = False, page: int = 1) -> str:
+def rss(site: SiteData, base_url: str, *, comments: bool = False, page: int = 1) -> str:
     """The WordPress RSS 2.0 feed of the latest posts (or the empty comments feed)."""
     items = () if comments else _feed_page(site, page)
     built = max((a.modified for a in site.articles), default=site.now)
@@ -179,7 +179,7 @@ def rss(site: MockSite, base_url: str, *, comments: bool = False, page: int = 1)
     return "".join(parts)
 
 
-def atom(site: MockSite, base_url: str, *, page: int = 1) -> str:
+def atom(site: SiteData, base_url: str, *, page: int = 1) -> str:
     """The WordPress Atom feed (``/feed/atom/``) of the latest posts."""
     updated = max((a.modified for a in site.articles), default=site.now)
     parts = [
@@ -228,7 +228,7 @@ def _urlset(entries: list[tuple[str, datetime]]) -> str:
     return f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset {_NS}>\n{urls}</urlset>\n'
 
 
-def post_sitemap(site: MockSite, base_url: str) -> str:
+def post_sitemap(site: SiteData, base_url: str) -> str:
     """Homepage and posts with ``lastmod`` (Yoast writes UTC, plain WordPress local time)."""
     zone = UTC if site.sitemap == "index" else None
 
@@ -241,7 +241,7 @@ def post_sitemap(site: MockSite, base_url: str) -> str:
     return _urlset(entries)
 
 
-def category_sitemap(site: MockSite, base_url: str) -> str:
+def category_sitemap(site: SiteData, base_url: str) -> str:
     entries = []
     for slug in site.categories:
         dates = [a.modified for a in site.articles if a.category == slug]
@@ -250,7 +250,7 @@ def category_sitemap(site: MockSite, base_url: str) -> str:
     return _urlset(entries)
 
 
-def sitemap_index(site: MockSite, base_url: str) -> str:
+def sitemap_index(site: SiteData, base_url: str) -> str:
     latest = max(a.modified for a in site.articles)
     return _index(base_url, [("post-sitemap.xml", latest), ("category-sitemap.xml", latest)])
 
@@ -266,14 +266,14 @@ def _index(base_url: str, children: list[tuple[str, datetime]]) -> str:
     )
 
 
-def _post_parts(site: MockSite) -> list[tuple[MockArticle, ...]]:
+def _post_parts(site: SiteData) -> list[tuple[MockArticle, ...]]:
     """The posts, oldest first, cut into Yoast's numbered post sitemaps."""
     oldest_first = site.articles[::-1]
     count = max(1, math.ceil(len(oldest_first) / POSTS_PER_SITEMAP))
     return [oldest_first[i * POSTS_PER_SITEMAP : (i + 1) * POSTS_PER_SITEMAP] for i in range(count)]
 
 
-def _post_sitemap_names(site: MockSite) -> list[str]:
+def _post_sitemap_names(site: SiteData) -> list[str]:
     """``post-sitemap.xml``, ``post-sitemap2.xml``, ...: the last one gzipped."""
     count = len(_post_parts(site))
     names = [f"post-sitemap{n if n > 1 else ''}.xml" for n in range(1, count + 1)]
@@ -282,7 +282,7 @@ def _post_sitemap_names(site: MockSite) -> list[str]:
     return names
 
 
-def yoast_index(site: MockSite, base_url: str) -> str:
+def yoast_index(site: SiteData, base_url: str) -> str:
     """Yoast's ``/sitemap_index.xml``: post parts, pages, categories and the news sitemap."""
     parts = _post_parts(site)
     children = [
@@ -299,7 +299,7 @@ def yoast_index(site: MockSite, base_url: str) -> str:
     return _index(base_url, children)
 
 
-def post_sitemap_part(site: MockSite, base_url: str, number: int) -> str:
+def post_sitemap_part(site: SiteData, base_url: str, number: int) -> str:
     """One of Yoast's numbered post sitemaps (the first starts with the homepage)."""
     part = _post_parts(site)[number - 1]
     entries = [(a.url(base_url), a.modified.astimezone(UTC)) for a in part]
@@ -308,13 +308,13 @@ def post_sitemap_part(site: MockSite, base_url: str, number: int) -> str:
     return _urlset(entries)
 
 
-def page_sitemap(site: MockSite, base_url: str) -> str:
+def page_sitemap(site: SiteData, base_url: str) -> str:
     """The static pages (about, contact, ...): never articles."""
     since = site.articles[-1].published.astimezone(UTC)
     return _urlset([(base_url + path.lstrip("/"), since) for path in themes.STATIC_PATHS])
 
 
-def news_sitemap(site: MockSite, base_url: str) -> str:
+def news_sitemap(site: SiteData, base_url: str) -> str:
     """A Google News sitemap: the articles of the last two days, with title and date."""
     recent = [
         a for a in site.articles if a.published > site.now - timedelta(days=NEWS_SITEMAP_DAYS)

@@ -23,12 +23,12 @@ from string import Template
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import quote
 
+from kabar.demo.model import LOGO
 from kabar.demo.text import date_words, day_date_time_words, day_date_words, slugify
 
 if TYPE_CHECKING:
-    from kabar.demo.web import Listing, MockArticle, MockSite
+    from kabar.demo.model import Listing, MockArticle, SiteData
 
-LOGO = "/wp-content/uploads/logo.png"
 
 _STATIC_PAGES = {
     "/redaksi/": (
@@ -74,7 +74,7 @@ def template(name: str) -> Template:
     return Template(data_file(name))
 
 
-def for_site(site: MockSite, base_url: str) -> Theme:
+def for_site(site: SiteData, base_url: str) -> Theme:
     """The theme ``site`` is configured with, bound to the URL it is served at."""
     return _THEMES[site.theme](site, base_url)
 
@@ -112,7 +112,7 @@ class Theme:
         if "name" in cls.__dict__:
             _THEMES[cls.name] = cls
 
-    def __init__(self, site: MockSite, base_url: str) -> None:
+    def __init__(self, site: SiteData, base_url: str) -> None:
         self.site = site
         self.base = base_url
 

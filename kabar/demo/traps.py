@@ -38,7 +38,7 @@ from kabar.demo.http import HTML, MockResponse
 from kabar.demo.text import MONTHS, date_words, day_date_time_words
 
 if TYPE_CHECKING:
-    from kabar.demo.web import Fault, MockArticle, MockSite, Query
+    from kabar.demo.model import Fault, MockArticle, Query, SiteData
 
 SLOW_S = 2.0
 VERY_SLOW_S = 60.0
@@ -52,7 +52,7 @@ _LYING_CHARSET = "text/html"
 
 
 def route(
-    site: MockSite, path: str, query: Query, theme: themes.Theme, attempt: int
+    site: SiteData, path: str, query: Query, theme: themes.Theme, attempt: int
 ) -> MockResponse | None:
     """The trap or fault answer to ``GET path``, or None if ``path`` is not one."""
     for fault in site.faults:
@@ -88,7 +88,7 @@ def _redirect(location: str) -> MockResponse:
     return MockResponse(302, HTML, b"", {"Location": location})
 
 
-def _fault(site: MockSite, fault: Fault, theme: themes.Theme) -> MockResponse | None:
+def _fault(site: SiteData, fault: Fault, theme: themes.Theme) -> MockResponse | None:
     if fault.kind == "not_html":
         return MockResponse(200, "application/pdf", documents.pdf(fault.title))
     if fault.kind == "server_error":

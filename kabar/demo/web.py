@@ -18,20 +18,35 @@ published before keeps its dates, IDs and URLs.
 from __future__ import annotations
 
 import functools
-import hashlib
-import math
 import random
 import re
 import tomllib
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any, Literal, cast
+from typing import Any, cast
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 from kabar.demo import documents, themes, traps, wpjson
-from kabar.demo.http import HTML, MockResponse, http_date
-from kabar.demo.text import WIB, day_short_date, excerpt, slugify
+from kabar.demo.http import HTML, MockResponse
+from kabar.demo.model import (
+    Fault,
+    ListingKind,
+    MockArticle,
+    Query,
+    SiteData,
+)
+from kabar.demo.text import WIB, day_short_date, slugify
+
+__all__ = [
+    "DEFAULT_NOW",
+    "MAX_DAY",
+    "SEED_TITLE",
+    "Fault",
+    "MockArticle",
+    "MockSite",
+    "MockWeb",
+    "build_web",
+]
 
 DEFAULT_NOW = datetime(2023, 7, 20, 12, 0, tzinfo=WIB)
 """The instant the mock web is "now" unless told otherwise: three days after the seed story."""
@@ -40,18 +55,6 @@ SEED_TITLE = "Rakor Kecamatan Tanjung Lago, Bupati Askolani Dengarkan Aspirasi M
 _SEED_TEXT_DATE = "Senin (17/7/2023)"
 """How the seed text names its day; replaced so the body follows ``now`` like the dates do."""
 
-FaultKind = Literal[
-    "server_error", "not_found", "not_html", "very_slow", "huge", "redirect_loop",
-    "robots_disallowed", "calendar", "endless_pagination",
-]  # fmt: skip
-"""What a fault URL does (see :class:`Fault`); the articles' quirks are faults too."""
-Quirk = Literal["flaky", "rate_limited", "slow", "latin1_declared", "cp1252_bytes"]
-"""How a good article misbehaves before a crawler gets it right (see :mod:`kabar.demo.traps`)."""
-ListingKind = Literal["home", "category", "tag", "author"]
-RestApi = Literal["enabled", "disabled", "none"]
-SitemapKind = Literal["index", "urlset", "yoast_news", "none"]
-Query = Mapping[str, list[str]]
-
 _AGO = re.compile(r"(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?")
 _LISTING = re.compile(
     r"/(?:(?P<kind>category|tag|author)/(?P<key>[a-z0-9-]+)/)?(?:page/(?P<page>[1-9]\d*)/)?"
@@ -59,159 +62,8 @@ _LISTING = re.compile(
 
 
 @dataclass(frozen=True)
-class MockArticle:
-    """One article, and what a crawler should extract from its page."""
-
-    site: str
-    post_id: int
-    path: str
-    slug: str
-    title: str
-    paragraphs: tuple[str, ...]
-    """Body paragraphs, the dateline opening the first; no "Baca juga", no credit."""
-    credit: str
-    """The reporter credit that closes the body, e.g. "(Deni)."."""
-    author: str
-    published: datetime
-    """Aware, in WIB."""
-    modified: datetime
-    category: str
-    """The category's slug; ``category_label`` is its name."""
-    category_label: str
-    tags: tuple[str, ...]
-    location: str
-    """The dateline's place as an extractor should report it, e.g. "Tanjung Lago"."""
-    image_path: str
-    see_also: str | None = None
-    """Path of the article the inline "Baca juga" link points to."""
-    syndicated_from: str | None = None
-    """For a republished press release: the site that ran it first."""
-    malformed: bool = False
-    """Served with broken markup (still an article)."""
-    day: int = 0
-    """The day of the web it first appears on."""
-    quirk: Quirk | None = None
-    """How its page misbehaves (a fault the crawler must recover from), if it does."""
-
-    @property
-    def body(self) -> str:
-        """The plain text body, one paragraph per line, credit last."""
-        return "\n".join((*self.paragraphs, self.credit))
-
-    @property
-    def summary(self) -> str:
-        return excerpt(self.paragraphs)
-
-    def url(self, base_url: str) -> str:
-        return urljoin(base_url, self.path)
-
-
-_FIRST_STATUS: dict[str, int] = {
-    "server_error": 500, "not_found": 404, "redirect_loop": 302, "flaky": 500,
-    "rate_limited": 429,
-}  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Fault:
-    """A deliberately broken or trapping link, or an article's quirk, for robustness tests."""
-
-    site: str
-    path: str
-    kind: FaultKind | Quirk
-    title: str
-    """The link text the homepage shows (the headline, for an article's quirk)."""
-    target: str | None = None
-    """Where a redirect loop's first hop points (which points back)."""
-    is_article: bool = False
-    """The URL is a good article (in :meth:`MockWeb.articles`) that misbehaves first."""
-
-    @property
-    def status(self) -> int:
-        """The status of the first GET of :attr:`path` (the very slow page's after 60 s)."""
-        return _FIRST_STATUS.get(self.kind, 200)
-
-
-@dataclass(frozen=True)
-class Listing:
-    """One page of a homepage, category, tag or author archive."""
-
-    kind: ListingKind
-    key: str
-    label: str
-    articles: tuple[MockArticle, ...]
-    page: int
-    pages: int
-
-    def path(self, page: int) -> str:
-        root = "/" if self.kind == "home" else f"/{self.kind}/{self.key}/"
-        return root if page == 1 else f"{root}page/{page}/"
-
-
-@dataclass(frozen=True)
-class MockSite:
-    """One news site: its settings from ``stories.toml`` and its articles, newest first."""
-
-    name: str
-    title: str
-    tagline: str
-    brand: str
-    region: str
-    theme: str
-    feeds: tuple[str, ...]
-    """Which of "rss" and "atom" it serves (and advertises in its pages' heads)."""
-    sitemap: SitemapKind
-    """Yoast's ``/sitemap.xml`` index, one WordPress urlset, Yoast's ``/sitemap_index.xml``
-    with a gzipped child and a Google News sitemap, or none."""
-    home_size: int
-    listing_size: int
-    categories: Mapping[str, str]
-    """Slug -> name, in menu order."""
-    articles: tuple[MockArticle, ...]
-    faults: tuple[Fault, ...]
-    now: datetime
-    rest_api: RestApi = "none"
-    crawl_delay: float | None = None
-    disallow: tuple[str, ...] = ()
-    """Paths robots.txt disallows for every user agent (besides ``/wp-admin/``)."""
-    day: int = 0
-
-    @functools.cached_property
-    def last_change(self) -> datetime:
-        """When the newest change to any article was made: listings' ``Last-Modified``."""
-        return max((a.modified for a in self.articles), default=self.now)
-
-    def article_at(self, path: str) -> MockArticle | None:
-        return self._by_path.get(path)
-
-    @functools.cached_property
-    def _by_path(self) -> dict[str, MockArticle]:
-        return {a.path: a for a in self.articles}
-
-    @functools.cached_property
-    def images(self) -> dict[str, str]:
-        """Image path -> what it shows (served as small PNGs)."""
-        return {themes.LOGO: self.title} | {a.image_path: a.title for a in self.articles}
-
-    def listing(self, kind: ListingKind, key: str = "", page: int = 1) -> Listing | None:
-        """A page of an archive, or None where WordPress answers 404."""
-        members = self.articles
-        label = self.title
-        if kind == "category":
-            members = tuple(a for a in members if a.category == key)
-            label = self.categories.get(key, "")
-        elif kind == "tag":
-            members = tuple(a for a in members if key in map(slugify, a.tags))
-            label = next((t for a in members for t in a.tags if slugify(t) == key), "")
-        elif kind == "author":
-            members = tuple(a for a in members if slugify(a.author) == key)
-            label = members[0].author if members else ""
-        size = self.home_size if kind == "home" else self.listing_size
-        pages = max(1, math.ceil(len(members) / size))
-        if not members or page > pages:
-            return None
-        shown = members[(page - 1) * size : page * size]
-        return Listing(kind, key, label, shown, page, pages)
+class MockSite(SiteData):
+    """One news site: its data and how it answers a request."""
 
     def render(self, target: str, base_url: str, *, attempt: int = 1) -> MockResponse:
         """The response to ``GET target`` (a path, maybe with a query) when the site is
@@ -257,15 +109,6 @@ class MockSite:
             return self.cacheable(body, content_type)
         static = theme.static_page(path)
         return None if static is None else MockResponse(200, HTML, static.encode())
-
-    def cacheable(self, text: str, content_type: str = HTML) -> MockResponse:
-        """A listing, feed or sitemap: 200 with the validators conditional requests use."""
-        body = text.encode()
-        headers = {
-            "ETag": f'"{hashlib.sha1(body).hexdigest()[:20]}"',
-            "Last-Modified": http_date(self.last_change),
-        }
-        return MockResponse(200, content_type, body, headers)
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from kabar.demo.text import WIB, slugify
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
-    from kabar.demo.web import MockArticle, MockSite, Query
+    from kabar.demo.model import MockArticle, Query, SiteData
 
 JSON = "application/json; charset=UTF-8"
 MAX_PER_PAGE = 100
@@ -47,7 +47,7 @@ class _RestError(Exception):
         self.status, self.code, self.message = status, code, message
 
 
-def render(site: MockSite, path: str, query: Query, base_url: str) -> MockResponse:
+def render(site: SiteData, path: str, query: Query, base_url: str) -> MockResponse:
     """The answer to a REST request (``path`` under ``/wp-json/`` or a ``rest_route``)."""
     if site.rest_api == "disabled":
         return _error(
@@ -92,7 +92,7 @@ def _error(error: _RestError) -> MockResponse:
     return _json(data, error.status)
 
 
-def _index(site: MockSite, base_url: str, pretty: bool) -> dict[str, Any]:
+def _index(site: SiteData, base_url: str, pretty: bool) -> dict[str, Any]:
     posts = api_url(base_url, "/wp/v2/posts", {}, pretty=pretty)
     return {
         "name": site.title,
@@ -163,7 +163,7 @@ def _embeds(query: Query) -> frozenset[str]:
     return frozenset(listed) if listed else frozenset(EMBEDDABLE)
 
 
-def _posts(site: MockSite, query: Query, base_url: str, pretty: bool) -> MockResponse:
+def _posts(site: SiteData, query: Query, base_url: str, pretty: bool) -> MockResponse:
     per_page = _int(query, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
     page = _int(query, "page", 1, 1, None)
     orderby = _choice(query, "orderby", "date", tuple(_ORDERBY))
@@ -220,7 +220,7 @@ def _author_id(name: str) -> int:
 
 
 def _post(
-    site: MockSite, article: MockArticle, base_url: str, embeds: frozenset[str], pretty: bool
+    site: SiteData, article: MockArticle, base_url: str, embeds: frozenset[str], pretty: bool
 ) -> dict[str, Any]:
     a = article
     link = a.url(base_url)
