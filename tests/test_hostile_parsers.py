@@ -350,3 +350,49 @@ def test_boundary_keeps_what_was_yielded_and_counts_the_fault(
     (record,) = caplog.records
     assert record.exc_info is None and "\n" not in record.getMessage()
     assert _Response.url in record.getMessage()
+
+
+# -- issue 12: what kabar's own feed parser dropped -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "offset_h"),
+    [
+        ("Mon, 17 Jul 2023 10:15:00 WIB", 7),
+        ("Mon, 17 Jul 2023 10:15:00 WITA", 8),
+        ("Mon, 17 Jul 2023 10:15 WIT", 9),
+        ("Senin, 17 Juli 2023 10:15 WIB", 7),
+        ("Mon, 17 Jul 2023 10:15:00 +0700", 7),
+        ("Mon, 17 Jul 2023 03:15:00 GMT", 0),
+    ],
+)
+def test_feed_reads_indonesian_zones(written: str, offset_h: int) -> None:
+    from datetime import UTC, datetime
+
+    body = f"<rss><channel>{_rss_item(_url('satu-dua-tiga'), f'<pubDate>{written}</pubDate>')}"
+    (item,) = parse_feed(f"{body}</channel></rss>".encode(), BASE)
+    assert item.published_at is not None
+    assert item.published_at.utcoffset() is not None
+    assert item.published_at.utcoffset().total_seconds() == offset_h * 3600  # type: ignore[union-attr]
+    assert item.published_at.astimezone(UTC) == datetime(
+        2023, 7, 17, 10 - offset_h if offset_h else 3, 15, tzinfo=UTC
+    )
+
+
+def test_feed_time_without_a_zone_is_not_guessed() -> None:
+    body = (
+        f"<rss><channel>{_rss_item(_url('satu-dua-tiga'), '<pubDate>17 Jul 2023 10:15</pubDate>')}"
+    )
+    (item,) = parse_feed(f"{body}</channel></rss>".encode(), BASE)
+    assert item.published_at is None
+
+
+def test_feed_reads_atom_author_names_and_rss_author() -> None:
+    atom = f"""<feed xmlns="http://www.w3.org/2005/Atom"><entry>
+      <link href="{_url("satu-dua-tiga")}"/><author><name>Siti Aminah</name>
+      <email>siti@contoh.id</email></author><author><name> Budi </name></author></entry></feed>"""
+    (entry,) = parse_feed(atom.encode(), BASE)
+    assert entry.authors == ("Siti Aminah", "Budi")
+    rss = _rss_item(_url("satu-dua-tiga"), "<author>redaksi@contoh.id (Deni Saputra)</author>")
+    (item,) = parse_feed(f"<rss><channel>{rss}</channel></rss>".encode(), BASE)
+    assert item.authors == ("Deni Saputra",)
