@@ -100,9 +100,9 @@ def test_sql_refuses_attach_and_vacuum_and_creates_no_file(
     ):
         list(result.rows)
     assert not created.exists()
-    result = run_kabar("sql", statement.format(path=created), "--db", f"sqlite:///{sqlite_archive}")
-    assert result.returncode != 0 and "refused" in result.stderr
-    assert "Traceback" not in result.stderr and not created.exists()
+    cli = run_kabar("sql", statement.format(path=created), "--db", f"sqlite:///{sqlite_archive}")
+    assert cli.returncode != 0 and "refused" in cli.stderr
+    assert "Traceback" not in cli.stderr and not created.exists()
 
 
 def _dead_pid() -> int:
