@@ -37,11 +37,11 @@ def _archive(db_url: str, titles: list[str]) -> None:
     engine.dispose()
 
 
-def _rows(db_url: str, **options: bool) -> list[dict[str, str]]:
+def _rows(db_url: str, *, keep_formulas: bool = False) -> list[dict[str, str]]:
     engine = make_engine(db_url)
     out = io.StringIO()
     with session_scope(make_sessionmaker(engine)) as session:
-        export_csv(session, out, **options)
+        export_csv(session, out, keep_formulas=keep_formulas)
     engine.dispose()
     return list(csv.DictReader(io.StringIO(out.getvalue())))
 
