@@ -284,7 +284,7 @@ def test_post_image_must_be_a_web_address(image: str, _collect_faults: Faults) -
     post = _post("satu-dua-tiga") | {"_embedded": {"wp:featuredmedia": [{"source_url": image}]}}
     (candidate,) = parse_posts(json.dumps([post]))
     assert candidate.image_url is None
-    assert _collect_faults.counts == {"unsafe_image_url": 1}
+    assert _collect_faults.counts == {"bad_image_url": 1}
 
 
 @PROPERTY

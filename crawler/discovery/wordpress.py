@@ -119,10 +119,10 @@ def _authors(embedded: dict[str, Any]) -> tuple[str, ...]:
 
 def _image(embedded: dict[str, Any], base_url: str | None) -> str | None:
     """The featured image's address, only if it is a web address (never ``javascript:``,
-    ``data:``, ``file:``): anything else is reported as ``unsafe_image_url``."""
+    ``data:``, ``file:``): anything else is reported as ``bad_image_url``."""
     for media in _listed(embedded, "wp:featuredmedia"):
         if isinstance(media, dict) and isinstance(media.get("source_url"), str):
-            return web_url(base_url, str(media["source_url"]), kind="unsafe_image_url")
+            return web_url(base_url, str(media["source_url"]), kind="bad_image_url")
     return None
 
 
