@@ -133,11 +133,18 @@ _DONE: Any = object()
 Callback = Callable[..., Iterable[Any] | None]
 
 
+FAULT_HOOK = "parse_fault"
+"""A spider method ``parse_fault(response, where) -> Iterable[Request] | None``, called
+after an exception ended a callback: the spider decides what the lost response means
+(an entry point that failed: the next strategy; a later listing page: incomplete)."""
+
+
 def parse_boundary(where: str) -> Callable[[Callback], Callable[..., Generator[Any, None, None]]]:
     """Wrap a spider callback (a method taking the response first) so that nothing it
     meets is lost silently and nothing escapes it: element faults and malformed URLs
     are counted, an exception ends the callback as a counted, one-line fault. What it
-    yielded before the exception (requests, items) stands."""
+    yielded before the exception (requests, items) stands, and the spider's
+    :data:`FAULT_HOOK`, if it has one, gives what follows from the fault."""
 
     def decorate(callback: Callback) -> Callable[..., Generator[Any, None, None]]:
         @functools.wraps(callback)
@@ -162,6 +169,12 @@ def parse_boundary(where: str) -> Callable[[Callback], Callable[..., Generator[A
                     yield value
             except Exception as exc:  # the one place every fault of a callback ends
                 faults.add(exception_kind(exc), describe(exc))
+                hook = getattr(spider, FAULT_HOOK, None)
+                if callable(hook):
+                    try:
+                        yield from step(lambda: list(hook(response, where) or ()))
+                    except Exception as again:
+                        faults.add(exception_kind(again), describe(again))
             finally:
                 flush(spider, where, url, faults)
 

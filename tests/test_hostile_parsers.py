@@ -329,6 +329,23 @@ class _Spider:
         raise TypeError("'int' object is not iterable")
 
 
+class _SpiderWithHook(_Spider):
+    def __init__(self) -> None:
+        super().__init__()
+        self.lost: list[tuple[str, str]] = []
+
+    def parse_fault(self, response: _Response, where: str) -> Iterator[str]:
+        self.lost.append((response.url, where))
+        yield "the next strategy"
+
+
+def test_boundary_asks_the_spider_what_a_lost_response_means() -> None:
+    spider = _SpiderWithHook()
+    out = list(spider.parse(_Response(), fail_after=1))
+    assert out == [BASE + "a-b-c/", "request 0", "the next strategy"]
+    assert spider.lost == [(_Response.url, "feed")]
+
+
 def page_links_of_a_bad_page() -> Iterator[str]:
     from parsel import Selector
 
