@@ -413,3 +413,17 @@ def test_feed_reads_atom_author_names_and_rss_author() -> None:
     rss = _rss_item(_url("satu-dua-tiga"), "<author>redaksi@contoh.id (Deni Saputra)</author>")
     (item,) = parse_feed(f"<rss><channel>{rss}</channel></rss>".encode(), BASE)
     assert item.authors == ("Deni Saputra",)
+
+
+def test_feed_with_an_entity_bomb_keeps_its_items() -> None:
+    """Issue 17, item 14: a feed whose entity is a billion-laughs bomb gave no items."""
+    entities = "".join(
+        f'<!ENTITY {chr(c)} "{("&" + chr(c - 1) + ";") * 10}">' for c in range(ord("b"), ord("k"))
+    )
+    items = "".join(_rss_item(_url(s)) for s in ("satu-dua-tiga", "empat-lima-enam"))
+    body = (
+        f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa">{entities}]>'
+        f"<rss><channel><title>&j;</title>{items}</channel></rss>"
+    )
+    found = [c.url for c in parse_feed(body.encode(), BASE)]
+    assert found == [_url("satu-dua-tiga"), _url("empat-lima-enam")]
