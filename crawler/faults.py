@@ -27,6 +27,7 @@ from collections.abc import Callable, Generator, Iterable, Iterator
 from contextvars import ContextVar
 from typing import Any, Protocol, TypeVar
 
+from kabar.core.text import strip_controls
 from kabar.core.urls import http_url, join_url, observe_malformed_urls
 
 logger = logging.getLogger(__name__)
@@ -49,7 +50,11 @@ class Faults:
 
     def add(self, kind: str, detail: str = "") -> None:
         self.counts[kind] += 1
-        self.details.setdefault(kind, detail[:MAX_DETAIL_CHARS])
+        if kind not in self.details:
+            # Scraped text: one log line, whatever newlines or controls it holds.
+            self.details[kind] = " ".join(strip_controls(detail[: 4 * MAX_DETAIL_CHARS]).split())[
+                :MAX_DETAIL_CHARS
+            ]
 
 
 _current: ContextVar[Faults | None] = ContextVar("kabar_faults", default=None)

@@ -366,6 +366,9 @@ def test_boundary_keeps_what_was_yielded_and_counts_the_fault(
     }
     (record,) = caplog.records
     assert record.exc_info is None and "\n" not in record.getMessage()
+    faults = Faults()
+    faults.add("bad_url", "http://x]/\n2026-01-01 INJECTED\x1b[31m")
+    assert faults.details["bad_url"] == "http://x]/ 2026-01-01 INJECTED[31m"
     assert _Response.url in record.getMessage()
 
 
