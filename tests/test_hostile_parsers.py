@@ -430,3 +430,50 @@ def test_feed_with_an_entity_bomb_keeps_its_items() -> None:
     )
     found = [c.url for c in parse_feed(body.encode(), BASE)]
     assert found == [_url("satu-dua-tiga"), _url("empat-lima-enam")]
+
+
+# -- the article page object ------------------------------------------------------------------
+
+_PARAGRAPHS = "".join(
+    f"<p>Paragraf {i} tentang banjir di desa, cukup panjang untuk dibaca orang.</p>"
+    for i in range(6)
+)
+
+
+@PROPERTY
+@given(bad=bad_urls, value=json_values, junk=st.text(max_size=200))
+def test_article_page_survives_bad_urls_metadata_and_markup(
+    bad: str, value: Any, junk: str
+) -> None:
+    """Bad addresses in og:image, canonical, links and pictures, any JSON as structured
+    data, any text as a date or headline: the page reads, or says it cannot."""
+    from datetime import UTC, datetime
+    from html import escape as html_escape
+
+    from crawler.pages import ExtractionError
+    from crawler.sites import SiteConfig
+
+    attr = html_escape(bad, quote=True)
+    ld = {"@type": "NewsArticle", "headline": value, "author": value, "image": value}
+    ld |= {"datePublished": value, "keywords": value, "articleSection": value}
+    html = (
+        f'<html><head><meta property="og:image" content="{attr}">'
+        f'<link rel="canonical" href="{attr}">'
+        f'<meta property="article:published_time" content="{html_escape(junk, quote=True)}">'
+        f'<script type="application/ld+json">{json.dumps(value)}</script>'
+        f'<script type="application/ld+json">{json.dumps(ld)}</script></head>'
+        f"<body><article><h1>{html_escape(junk)}</h1>{_PARAGRAPHS}"
+        f'<a href="{attr}">x</a><img src="{attr}">{junk}</article></body></html>'
+    )
+    site = SiteConfig(name="contoh", url=BASE)
+    try:
+        page = site.read_page(
+            BASE + "2026/01/01/banjir-di-desa/",
+            html.encode("utf-8", "surrogatepass"),
+            fetched_at=datetime.now(UTC),
+        )
+        fields = page.to_fields()
+    except ExtractionError:
+        return
+    image = fields.get("image_url")
+    assert image is None or str(image).startswith(("http://", "https://"))
