@@ -3,6 +3,11 @@
 A record has ``id``, exactly :data:`kabar.core.article.ARTICLE_FIELDS`, then what the
 archive adds (:data:`STORED_FIELDS`); times are ISO 8601 in the site's own zone
 (e.g. ``+07:00`` for WIB), as a reader there sees them.
+
+CSV cells are scraped text opened in spreadsheets: a cell starting with ``=``, ``+``,
+``-``, ``@``, a tab or a carriage return is prefixed with ``'`` so no spreadsheet runs
+it as a formula (``=HYPERLINK(…)`` in a headline); ``keep_formulas=True`` writes the
+values as stored.
 """
 
 from __future__ import annotations
@@ -24,6 +29,15 @@ so they are archive columns, not :class:`~kabar.core.article.Article` fields."""
 EXPORT_FIELDS: tuple[str, ...] = ("id", *ARTICLE_FIELDS, *STORED_FIELDS)
 """The export's columns, in order: the one list of them."""
 CSV_LIST_SEPARATOR = "; "
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+"""What a spreadsheet may read as the start of a formula (OWASP's list)."""
+
+
+def neutralize_formula(value: Any) -> Any:
+    """``value`` with ``'`` in front when it is text a spreadsheet would run as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
 
 
 def article_record(
@@ -58,15 +72,26 @@ def export_jsonl(session: Session, out: TextIO, *, site_names: Sequence[str] = (
     return written
 
 
-def export_csv(session: Session, out: TextIO, *, site_names: Sequence[str] = ()) -> int:
-    """Write a header and one row per article; list fields joined with ``"; "``."""
-    writer = csv.DictWriter(out, fieldnames=EXPORT_FIELDS, lineterminator="\n")
+def export_csv(
+    session: Session,
+    out: TextIO,
+    *,
+    site_names: Sequence[str] = (),
+    keep_formulas: bool = False,
+) -> int:
+    """Write a header and one row per article; list fields joined with ``"; "``; cells a
+    spreadsheet would run as formulas neutralised unless ``keep_formulas``."""
+    # CRLF (RFC 4180): Python's writer quotes a field holding a line terminator's characters
+    # only, so with "\n" a scraped carriage return would split the row.
+    writer = csv.DictWriter(out, fieldnames=EXPORT_FIELDS, lineterminator="\r\n")
     writer.writeheader()
     written = 0
     for stored in iter_stored(session, site_names=site_names):
         record = stored_record(stored)
         for name in LIST_FIELDS:
             record[name] = CSV_LIST_SEPARATOR.join(record[name])
+        if not keep_formulas:
+            record = {name: neutralize_formula(value) for name, value in record.items()}
         writer.writerow(record)
         written += 1
     return written

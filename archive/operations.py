@@ -6,6 +6,8 @@ machines that share it; every function here is plain SQL through SQLAlchemy.
 
 from __future__ import annotations
 
+import os
+import socket
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -21,11 +23,37 @@ from archive.models import utcnow
 # -- locks -------------------------------------------------------------------------
 
 
+def holder_process(holder: str) -> tuple[str, int] | None:
+    """The host and process id a lease holder names (``host:pid:random``, as
+    ``kabar run`` writes it), or None for any other form."""
+    parts = holder.rsplit(":", 2)
+    if len(parts) != 3 or not parts[1].isdigit():
+        return None
+    return parts[0], int(parts[1])
+
+
+def holder_is_dead(holder: str) -> bool:
+    """True only when the holder is a process of this host that no longer exists (it was
+    killed): its lease may be taken at once. A holder on another host, or one whose
+    pid is in use (perhaps reused), is left to its lease's expiry."""
+    named = holder_process(holder)
+    if named is None or named[0] != socket.gethostname():
+        return False
+    try:
+        os.kill(named[1], 0)
+    except ProcessLookupError:
+        return True
+    except (PermissionError, OverflowError):
+        return False
+    return False
+
+
 def acquire_lock(session: Session, site_name: str, holder: str, ttl: timedelta) -> bool:
     """Take the site's lease for ``holder``; False when another live holder has it.
 
-    An expired lease (its holder was killed) is taken over. Atomic on SQLite and
-    PostgreSQL: an INSERT, or a conditional UPDATE that only one writer can win.
+    An expired lease, or one held by a dead process of this host (a SIGKILLed ``kabar
+    run``), is taken over. Atomic on SQLite and PostgreSQL: an INSERT, or a conditional
+    UPDATE that only one writer can win.
     """
     now = utcnow()
     try:
@@ -38,12 +66,15 @@ def acquire_lock(session: Session, site_name: str, holder: str, ttl: timedelta) 
         return True
     except IntegrityError:
         pass
+    taken_over = (models.SiteLock.expires_at < now) | (models.SiteLock.holder == holder)
+    current = session.scalar(
+        select(models.SiteLock.holder).where(models.SiteLock.site_name == site_name)
+    )
+    if current is not None and current != holder and holder_is_dead(current):
+        taken_over = taken_over | (models.SiteLock.holder == current)
     result = session.execute(
         update(models.SiteLock)
-        .where(
-            models.SiteLock.site_name == site_name,
-            (models.SiteLock.expires_at < now) | (models.SiteLock.holder == holder),
-        )
+        .where(models.SiteLock.site_name == site_name, taken_over)
         .values(holder=holder, acquired_at=now, expires_at=now + ttl)
         .execution_options(synchronize_session=False)
     )

@@ -5,12 +5,17 @@ The guarantee is the database's, not a check of the SQL text: SQLite is opened w
 ``default_transaction_read_only`` and each query runs as a prepared statement, which
 refuses several statements at once, so ``SELECT 1; SET … ; DROP …`` cannot slip a
 write past the read-only transaction. A write is a :class:`ReadOnlyError`.
+
+SQLite has no statement timeout and lets a read-only connection ``ATTACH`` (or
+``VACUUM INTO``) a new file, which creates it: a progress handler stops a statement past
+its time limit, and an authorizer refuses ATTACH and DETACH (VACUUM attaches too).
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +31,11 @@ from archive.db import ArchiveError, resolve_db_url
 
 STATEMENT_TIMEOUT_MS = 120_000
 READ_ONLY_SQLSTATE = "25006"  # read_only_sql_transaction
+PROGRESS_STEPS = 10_000
+"""SQLite virtual-machine steps between two looks at the clock (well under a millisecond)."""
+_NOT_ALLOWED = frozenset({sqlite3.SQLITE_ATTACH, sqlite3.SQLITE_DETACH})
+_REFUSED = ("not authorized", "authorization denied")
+_INTERRUPTED = "interrupted"
 
 
 class QueryError(ArchiveError):
@@ -42,10 +52,22 @@ class QueryResult:
     rows: Iterator[tuple[Any, ...]]
 
 
+def _authorize(action: int, *_: str | None) -> int:
+    """ATTACH (and VACUUM, which attaches) would create files next to the archive."""
+    return sqlite3.SQLITE_DENY if action in _NOT_ALLOWED else sqlite3.SQLITE_OK
+
+
 def _sqlite_connect(path: Path) -> sqlite3.Connection:
     connection = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True)
     connection.execute("PRAGMA query_only = ON")
+    connection.set_authorizer(_authorize)
     return connection
+
+
+def _deadline(timeout_s: float) -> Callable[[], int]:
+    """A progress handler that interrupts the statement once ``timeout_s`` have passed."""
+    deadline = time.monotonic() + timeout_s
+    return lambda: int(time.monotonic() > deadline)
 
 
 def readonly_engine(url: str | None = None) -> Engine:
@@ -73,8 +95,12 @@ def readonly_engine(url: str | None = None) -> Engine:
     raise ArchiveError(f"kabar sql supports SQLite and PostgreSQL, not {backend}")
 
 
-def _error(exc: Exception) -> QueryError:
+def _error(exc: Exception, timeout_s: float) -> QueryError:
     reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    if isinstance(exc, sqlite3.Error) and reason == _INTERRUPTED:
+        return QueryError(f"query stopped: it ran past the {timeout_s:g} s time limit")
+    if isinstance(exc, sqlite3.Error) and reason.startswith(_REFUSED):
+        return ReadOnlyError("refused: ATTACH, DETACH and VACUUM are not allowed by kabar sql")
     sqlstate = getattr(exc, "sqlstate", None)
     if sqlstate == READ_ONLY_SQLSTATE or "readonly" in reason or "read-only" in reason:
         return ReadOnlyError(f"refused: the archive is opened read-only ({reason})")
@@ -82,17 +108,23 @@ def _error(exc: Exception) -> QueryError:
 
 
 @contextmanager
-def run_query(engine: Engine, sql: str) -> Iterator[QueryResult]:
+def run_query(
+    engine: Engine, sql: str, *, timeout_s: float = STATEMENT_TIMEOUT_MS / 1000
+) -> Iterator[QueryResult]:
     """Run one statement; rows stream from the cursor while the context is open.
 
     The SQL goes to the driver as is (no bind-parameter parsing), so ``:`` and ``%``
-    in literals mean what they mean in SQL.
+    in literals mean what they mean in SQL. On SQLite the statement (reading its rows
+    included) is stopped after ``timeout_s``; PostgreSQL's own ``statement_timeout``
+    (:data:`STATEMENT_TIMEOUT_MS`) bounds it there.
     """
     if "\x00" in sql:
         raise QueryError("query failed: the query contains a NUL byte")
     with engine.connect() as connection:
         dbapi_connection: Any = connection.connection.dbapi_connection
         driver_error: type[Exception] = engine.dialect.loaded_dbapi.Error
+        if engine.dialect.name == "sqlite":
+            dbapi_connection.set_progress_handler(_deadline(timeout_s), PROGRESS_STEPS)
         cursor = dbapi_connection.cursor()
         try:
             if engine.dialect.name == "postgresql":
@@ -100,7 +132,7 @@ def run_query(engine: Engine, sql: str) -> Iterator[QueryResult]:
             else:
                 cursor.execute(sql)
         except driver_error as exc:
-            raise _error(exc) from None
+            raise _error(exc, timeout_s) from None
         columns = [column[0] for column in cursor.description or ()]
 
         def rows() -> Iterator[tuple[Any, ...]]:
@@ -108,7 +140,7 @@ def run_query(engine: Engine, sql: str) -> Iterator[QueryResult]:
                 while batch := cursor.fetchmany(500):
                     yield from (tuple(row) for row in batch)
             except driver_error as exc:
-                raise _error(exc) from None
+                raise _error(exc, timeout_s) from None
 
         try:
             yield QueryResult(columns=columns, rows=rows())

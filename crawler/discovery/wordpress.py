@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -13,6 +14,7 @@ from urllib.parse import urlencode
 from parsel import Selector
 
 from crawler.discovery.candidate import Candidate
+from crawler.faults import describe, isolated, report, web_url
 from kabar.core.urls import join_url
 
 API_REL = "https://api.w.org/"
@@ -74,14 +76,31 @@ def _rendered(value: Any) -> str | None:
     return html.unescape(_TAGS.sub("", value)).strip() or None
 
 
+def _listed(container: dict[str, Any], key: str) -> list[Any]:
+    """``container[key]`` as a list; any other value (a number where the API puts a
+    list) is a bad field: reported, and read as empty so the post itself is kept."""
+    value = container.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        report("bad_field", f"{key} is {type(value).__name__}")
+        return []
+    return value
+
+
 def _embedded(post: dict[str, Any]) -> dict[str, Any]:
     embedded = post.get("_embedded")
-    return embedded if isinstance(embedded, dict) else {}
+    if embedded is None:
+        return {}
+    if not isinstance(embedded, dict):
+        report("bad_field", f"_embedded is {type(embedded).__name__}")
+        return {}
+    return embedded
 
 
-def _terms(post: dict[str, Any], taxonomy: str) -> tuple[str, ...]:
+def _terms(groups: list[Any], taxonomy: str) -> tuple[str, ...]:
     names: list[str] = []
-    for group in _embedded(post).get("wp:term") or []:
+    for group in groups:
         for term in group if isinstance(group, list) else []:
             if isinstance(term, dict) and term.get("taxonomy") == taxonomy:
                 name = _rendered(term.get("name"))
@@ -90,46 +109,99 @@ def _terms(post: dict[str, Any], taxonomy: str) -> tuple[str, ...]:
     return tuple(names)
 
 
-def _authors(post: dict[str, Any]) -> tuple[str, ...]:
+def _authors(embedded: dict[str, Any]) -> tuple[str, ...]:
     return tuple(
         name
-        for author in _embedded(post).get("author") or []
+        for author in _listed(embedded, "author")
         if isinstance(author, dict) and (name := _rendered(author.get("name")))
     )
 
 
-def _image(post: dict[str, Any]) -> str | None:
-    for media in _embedded(post).get("wp:featuredmedia") or []:
+def _image(embedded: dict[str, Any], base_url: str | None) -> str | None:
+    """The featured image's address, only if it is a web address (never ``javascript:``,
+    ``data:``, ``file:``): anything else is reported as ``bad_image_url``."""
+    for media in _listed(embedded, "wp:featuredmedia"):
         if isinstance(media, dict) and isinstance(media.get("source_url"), str):
-            return str(media["source_url"])
+            return web_url(base_url, str(media["source_url"]), kind="bad_image_url")
     return None
 
 
-def parse_posts(body: bytes | str) -> list[Candidate]:
-    """Candidates of one page of ``/wp/v2/posts``; raises :class:`ApiError` otherwise."""
+def _candidate(post: Any, base_url: str | None) -> Candidate | None:
+    if not isinstance(post, dict):
+        report("bad_post", f"a {type(post).__name__}, not an object")
+        return None
+    if post.get("status", "publish") != "publish":
+        return None
+    link = post.get("link")
+    url = web_url(base_url, link if isinstance(link, str) else repr(link))
+    if url is None:
+        return None
+    embedded = _embedded(post)
+    terms = _listed(embedded, "wp:term")
+    return Candidate(
+        url=url,
+        title=_rendered(post.get("title")),
+        published_at=_utc(post.get("date_gmt")),
+        modified_at=_utc(post.get("modified_gmt")),
+        categories=_terms(terms, "category"),
+        tags=_terms(terms, "post_tag"),
+        authors=_authors(embedded),
+        image_url=_image(embedded, base_url),
+        strategy="wp_rest",
+    )
+
+
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{},]')
+
+
+def _array_items(text: str) -> Iterator[str]:
+    """The source text of each element of a top-level JSON array, found by one linear
+    scan (strings skipped, brackets counted), so each post is decoded on its own and a
+    post nested too deep for the decoder costs that post alone."""
+    start = text.index("[") + 1
+    depth = 0
+    item_start = start
+    for token in _JSON_TOKEN.finditer(text, start):
+        mark = token.group()
+        if mark in "[{":
+            depth += 1
+        elif mark in "]}":
+            if depth == 0:  # the array's own end
+                if text[item_start : token.start()].strip():
+                    yield text[item_start : token.start()]
+                if text[token.end() :].strip():
+                    raise ApiError("not JSON: data after the list")
+                return
+            depth -= 1
+        elif mark == "," and depth == 0:
+            yield text[item_start : token.start()]
+            item_start = token.end()
+    raise ApiError("not JSON: the list does not end")
+
+
+def _decode(item: str) -> Any:
     try:
-        posts = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
+        return json.loads(item)
+    except ValueError:
+        report("bad_post", "not JSON")
+        return None
+
+
+def parse_posts(body: bytes | str, base_url: str | None = None) -> list[Candidate]:
+    """Candidates of one page of ``/wp/v2/posts``; raises :class:`ApiError` when the page
+    is no list of posts. A bad post (not JSON, nested too deep, a field of the wrong
+    type) is reported (:mod:`crawler.faults`) and skipped; the other posts are kept.
+    ``base_url`` (the endpoint) resolves relative links and images."""
+    try:
+        text = body.decode("utf-8-sig") if isinstance(body, bytes) else body
+    except UnicodeDecodeError as exc:
         raise ApiError(f"not JSON: {exc}") from None
-    if not isinstance(posts, list):
+    if not text.lstrip().startswith("["):
+        try:
+            json.loads(text)
+        except (ValueError, RecursionError) as exc:
+            raise ApiError(f"not JSON: {describe(exc)}") from None
         raise ApiError("not a list of posts")
-    candidates = []
-    for post in posts:
-        if not isinstance(post, dict) or not isinstance(post.get("link"), str):
-            continue
-        if post.get("status", "publish") != "publish":
-            continue
-        candidates.append(
-            Candidate(
-                url=post["link"],
-                title=_rendered(post.get("title")),
-                published_at=_utc(post.get("date_gmt")),
-                modified_at=_utc(post.get("modified_gmt")),
-                categories=_terms(post, "category"),
-                tags=_terms(post, "post_tag"),
-                authors=_authors(post),
-                image_url=_image(post),
-                strategy="wp_rest",
-            )
-        )
-    return candidates
+    items = _array_items(text)
+    posts = isolated(items, _decode, "bad_post")
+    return list(isolated(posts, lambda post: _candidate(post, base_url), "bad_post"))

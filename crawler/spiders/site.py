@@ -68,6 +68,7 @@ from crawler.discovery.sitemaps import (
 from crawler.discovery.urls import next_page_link
 from crawler.discovery.wordpress import ApiError, api_root, parse_posts, posts_url
 from crawler.distributed import apply_redis_settings
+from crawler.faults import parse_boundary
 from crawler.pages import ExtractionError
 from crawler.pages.article import ArticlePage
 from crawler.requests import KIND_META
@@ -519,6 +520,7 @@ class SiteSpider(scrapy.Spider):
 
     # -- callbacks ---------------------------------------------------------------
 
+    @parse_boundary("home")
     def parse_homepage(self, response: Response) -> Iterator[Request]:
         self.home_fetched = True
         if not isinstance(response, HtmlResponse):
@@ -563,6 +565,7 @@ class SiteSpider(scrapy.Spider):
         self.listing_requests += 1
         return self._listing_request(url, "listing", self.parse_listing)
 
+    @parse_boundary("listing")
     def parse_listing(self, response: Response) -> Iterator[Request]:
         if self._not_modified(response) or not isinstance(response, HtmlResponse):
             return
@@ -610,6 +613,7 @@ class SiteSpider(scrapy.Spider):
         self._inc(f"{role}/read")
         return parsed
 
+    @parse_boundary("api")
     def parse_api(self, response: Response) -> Iterator[Request]:
         candidates = yield from self._parsed(
             response, "api", lambda r: parse_posts(r.body), ApiError
@@ -636,6 +640,7 @@ class SiteSpider(scrapy.Spider):
                 url, "api", self.parse_api, kabar_page=page + 1, kabar_root=root
             )
 
+    @parse_boundary("feed")
     def parse_feed(self, response: Response) -> Iterator[Request]:
         candidates = yield from self._parsed(
             response, "feed", lambda r: parse_feed(r.body, r.url), FeedError
@@ -669,6 +674,7 @@ class SiteSpider(scrapy.Spider):
             else:
                 yield from self._backfill()
 
+    @parse_boundary("sitemap")
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
         sitemap = yield from self._parsed(
             response, "sitemap", lambda r: parse_sitemap(r.body, r.url), SitemapError
@@ -686,6 +692,7 @@ class SiteSpider(scrapy.Spider):
             requests, _ = self._schedule(sitemap.urls)
             yield from requests
 
+    @parse_boundary("article")
     def parse_article(self, response: Response, hint: Candidate | None = None) -> Iterator[Article]:
         if not isinstance(response, TextResponse) or not _looks_like_html(response):
             self._inc("skipped/not_html")

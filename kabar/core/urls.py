@@ -9,6 +9,9 @@ kabar follows, stores or publishes passes through :func:`join_url` or :func:`htt
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Final
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
@@ -26,6 +29,33 @@ TRACKING_PARAMS: Final = (
 _AMP_SUFFIX: Final = re.compile(r"/(?:amp|print)/?$")
 _WEB_SCHEMES: Final = frozenset({"http", "https"})
 _INVISIBLE: Final = re.compile(r"[\s\u200b-\u200d\u2060\ufeff]+")
+MAX_URL_CHARS: Final = 8192
+"""Longer addresses are a page's bug or an attack (browsers and servers refuse them too)."""
+
+_malformed_observer: ContextVar[Callable[[str], None] | None] = ContextVar(
+    "kabar_malformed_url_observer", default=None
+)
+
+
+@contextmanager
+def observe_malformed_urls(observer: Callable[[str], None]) -> Iterator[None]:
+    """Call ``observer(url)`` for each malformed URL :func:`join_url` or :func:`http_url`
+    meets while the context is open (a stray ``[`` in a host, a bad port, an address
+    too long), so a parse boundary can count what the URL functions silently skip.
+
+    Non-web addresses (``mailto:``, ``javascript:void(0)``) are not reported: pages are
+    full of them and they are no fault of the page."""
+    token = _malformed_observer.set(observer)
+    try:
+        yield
+    finally:
+        _malformed_observer.reset(token)
+
+
+def _malformed(url: str) -> None:
+    observer = _malformed_observer.get()
+    if observer is not None:
+        observer(url[:200])
 
 
 def http_url(url: str | None) -> str | None:
@@ -37,10 +67,15 @@ def http_url(url: str | None) -> str | None:
     cleaned = _INVISIBLE.sub(" ", strip_controls(url)).strip()
     if not cleaned or any(c.isspace() for c in cleaned.split("://", 1)[0]):
         return None
+    if len(cleaned) > MAX_URL_CHARS:
+        _malformed(cleaned)
+        return None
     try:
         parts = urlsplit(cleaned)
         parts.port  # noqa: B018  (raises ValueError on a bad port)
     except ValueError:
+        if cleaned[:8].lower().startswith(("http:", "https:", "//")):
+            _malformed(cleaned)
         return None
     if parts.scheme.lower() not in _WEB_SCHEMES or not parts.hostname:
         return None
@@ -58,6 +93,7 @@ def join_url(base_url: str, href: str | None, *, keep_fragment: bool = False) ->
     try:
         joined = urljoin(base_url, href)
     except ValueError:
+        _malformed(href)
         return None
     return http_url(joined if keep_fragment else joined.split("#", 1)[0])
 
