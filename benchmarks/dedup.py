@@ -16,6 +16,7 @@ force (read every stored signature, compare each).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import random
 import sys
 import tempfile
@@ -45,21 +46,57 @@ from pipelines import near_duplicates
 QUERIES = 200
 
 
-def judge(a: Signature, b: Signature, rule: MatchRule) -> bool:
-    """The archive's decision for one pair: a shared band, then the rule."""
-    if not set(a.band_keys) & set(b.band_keys):
-        return False
-    return rule.score(a, b) is not None
+def learn_boilerplate(history: Sequence[str]) -> frozenset[int]:
+    """What the archive learns from a site's stored articles: the sentences found in
+    at least ``BOILERPLATE_ARTICLES`` of them (``archive.stories.site_boilerplate``)."""
+    counts: Counter[int] = Counter()
+    for text in history:
+        counts.update(set(near_duplicates.sentence_keys(text)))
+    return frozenset(k for k, n in counts.items() if n >= near_duplicates.BOILERPLATE_ARTICLES)
 
 
-def quality(pairs: Sequence[Pair], rule: MatchRule) -> tuple[float, float, Counter[str]]:
-    """Precision, recall, and the errors by kind of pair."""
+class Judge:
+    """The archive's decision for a pair: ``a`` stored first (its site's boilerplate as
+    learned from its history), then ``b`` (its site's history, plus ``a`` when both are
+    the same site's); a shared band, then the rule with the days between them."""
+
+    def __init__(self, rule: MatchRule, *, evidence: bool = True) -> None:
+        self.rule = rule
+        self.evidence = evidence
+        self._learned: dict[tuple[str, ...], frozenset[int]] = {}
+
+    def _boilerplate(self, history: tuple[str, ...]) -> frozenset[int]:
+        if not self.evidence:
+            return frozenset()
+        if history not in self._learned:
+            self._learned[history] = learn_boilerplate(history)
+        return self._learned[history]
+
+    def signatures(self, pair: Pair) -> tuple[Signature, Signature]:
+        history_b = pair.history_b + ((pair.a,) if pair.site_a == pair.site_b else ())
+        a = near_duplicates.signature(pair.a, boilerplate=self._boilerplate(pair.history_a))
+        b = near_duplicates.signature(pair.b, boilerplate=self._boilerplate(history_b))
+        assert a is not None and b is not None
+        return a, b
+
+    def __call__(self, pair: Pair) -> bool:
+        a, b = self.signatures(pair)
+        if not set(a.band_keys) & set(b.band_keys):
+            return False
+        days = pair.days_apart if self.evidence else None
+        return self.rule.score(a, b, days_apart=days) is not None
+
+
+def quality(
+    pairs: Sequence[Pair], rule: MatchRule, *, evidence: bool = True
+) -> tuple[float, float, Counter[str]]:
+    """Precision, recall, and the errors by kind of pair (``evidence=False``: the old
+    way, whole bodies and no publication times)."""
+    judge = Judge(rule, evidence=evidence)
     tp = fp = fn = 0
     errors: Counter[str] = Counter()
     for pair in pairs:
-        a, b = near_duplicates.signature(pair.a), near_duplicates.signature(pair.b)
-        assert a is not None and b is not None
-        found = judge(a, b, rule)
+        found = judge(pair)
         if found and pair.duplicate:
             tp += 1
         elif found:
@@ -75,21 +112,40 @@ def quality(pairs: Sequence[Pair], rule: MatchRule) -> tuple[float, float, Count
 
 def print_quality(pairs: Sequence[Pair]) -> tuple[float, float]:
     kinds = Counter(p.kind for p in pairs)
-    print(f"labelled set: {len(pairs)} pairs {dict(kinds)}")
-    precision, recall, errors = quality(pairs, near_duplicates.RULE)
+    hard = sum(not p.duplicate for p in pairs)
+    print(f"labelled set: {len(pairs)} pairs ({hard} hard negatives) {dict(kinds)}")
     print(
-        f"RULE {near_duplicates.RULE}, {near_duplicates.SHINGLE_WORDS}-word shingles, "
-        f"{near_duplicates.BANDS}x{near_duplicates.ROWS} bands"
+        f"{near_duplicates.SHINGLE_WORDS}-word shingles, "
+        f"{near_duplicates.BANDS}x{near_duplicates.ROWS} bands, boilerplate = a sentence in "
+        f">= {near_duplicates.BOILERPLATE_ARTICLES} of the site's stored articles"
     )
-    print(f"  precision {precision:.3f}  recall {recall:.3f}  errors by kind {dict(errors)}")
+    print(f"  {'rule':<58} {'precision':>9} {'recall':>7}  errors by kind")
+    rows = (
+        ("old: whole body, containment + numbers", near_duplicates.OLD_RULE, False),
+        ("new: distinctive text + numbers/names/dates/7 days", near_duplicates.RULE, True),
+    )
+    result = (0.0, 0.0)
+    for label, rule, evidence in rows:
+        precision, recall, errors = quality(pairs, rule, evidence=evidence)
+        print(f"  {label:<58} {precision:9.3f} {recall:7.3f}  {dict(errors)}")
+        result = (precision, recall)
+    print("  per kind (new rule): share judged a copy")
+    judge = Judge(near_duplicates.RULE)
+    for kind in kinds:
+        subset = [p for p in pairs if p.kind == kind]
+        linked = sum(judge(p) for p in subset)
+        label = "copy" if subset[0].duplicate else "not a copy"
+        print(f"    {kind:<20} {label:<11} {linked:>4}/{len(subset)}")
     print("  neighbouring rules (containment, numbers): precision / recall")
+    base = near_duplicates.RULE
     for text in (0.25, 0.33, 0.45):
         row = []
         for nums in (0.0, 0.6, 0.9):
-            p, r, _ = quality(pairs, MatchRule(text, nums))
+            rule = dataclasses.replace(base, containment=text, numbers=nums)
+            p, r, _ = quality(pairs, rule)
             row.append(f"({text:.2f}, {nums:.1f}) {p:.3f}/{r:.3f}")
         print("   ", "   ".join(row))
-    return precision, recall
+    return result
 
 
 # --- speed -------------------------------------------------------------------
@@ -331,14 +387,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     random.seed(0)
     pairs = build_pairs()
     precision, recall = print_quality(pairs)
-    ok = precision >= 0.99 and recall >= 0.95
+    ok = precision >= 0.995 and recall >= 0.95
     if not args.quality_only:
         sizes = sorted(int(s) for s in args.sizes.split(","))
         times = speed(args.db, sizes, pairs)
         growth = times[-1] / times[0]
         print(f"  growth {sizes[0]:,} -> {sizes[-1]:,}: {growth:.2f}x; slowest {max(times):.2f} ms")
         ok = ok and growth < 2 and max(times) < 5
-    print("acceptance (precision >= 0.99, recall >= 0.95, growth < 2x, < 5 ms):", ok)
+    print("acceptance (precision >= 0.995, recall >= 0.95, growth < 2x, < 5 ms):", ok)
     return 0 if ok else 1
 
 

@@ -199,8 +199,8 @@ def names(text: str) -> bytes:
     found: set[str] = set()
     for part in sentences(text):
         for match in _CAPITALIZED.finditer(part):
-            if match.start() == 0:
-                continue
+            if not any(c.islower() for c in part[: match.start()]):
+                continue  # the sentence's first word (after a dateline or a quote mark)
             word = match.group().casefold()
             if word not in NOT_NAMES:
                 found.add(word)
