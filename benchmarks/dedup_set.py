@@ -750,25 +750,43 @@ def build_pairs(*, seed: int = SEED, originals: int = ORIGINALS) -> list[Pair]:
         room, other_room = rng.sample(rooms, 2)
         story = _new_story(rng, event, _facts(rng, places))
         text = original_text(story)
-        between = {"site_a": room.name, "site_b": other_room.name}
         pairs += [
-            Pair(text, syndicated_copy(rng, story), True, "syndicated", **between,
-                 days_apart=rng.uniform(0, 2))
+            Pair(
+                text,
+                syndicated_copy(rng, story),
+                True,
+                "syndicated",
+                site_a=room.name,
+                site_b=other_room.name,
+                days_apart=rng.uniform(0, 2),
+            )
             for _ in range(2)
-        ]  # fmt: skip
+        ]
         pairs.append(
-            Pair(text, same_event_report(rng, story), False, "same_event", **between,
-                 days_apart=rng.uniform(0, 1))
-        )  # fmt: skip
+            Pair(
+                text,
+                same_event_report(rng, story),
+                False,
+                "same_event",
+                site_a=room.name,
+                site_b=other_room.name,
+                days_apart=rng.uniform(0, 1),
+            )
+        )
         other = _new_story(rng, event, _facts(rng, places), like=story)
         pairs.append(
-            Pair(text, original_text(other), False, "same_template", **between,
-                 days_apart=rng.uniform(-30, 30))
-        )  # fmt: skip
+            Pair(
+                text,
+                original_text(other),
+                False,
+                "same_template",
+                site_a=room.name,
+                site_b=other_room.name,
+                days_apart=rng.uniform(-30, 30),
+            )
+        )
 
         # A newsroom's own stories, against its history.
-        own = {"site_a": room.name, "site_b": room.name, "history_a": room.history,
-               "history_b": room.history}  # fmt: skip
         first = _newsroom_story(rng, room, event, _home_facts(rng, room, places))
         # Half the time the same kind of news, from the same template choices.
         second = _newsroom_story(rng, room, event, _home_facts(rng, room, places))
@@ -778,16 +796,35 @@ def build_pairs(*, seed: int = SEED, originals: int = ORIGINALS) -> list[Pair]:
                 second.paragraphs.insert(rng.randrange(1, len(second.paragraphs) + 1), sentence)
             second.credit = room.credit
         pairs.append(
-            Pair(original_text(first), original_text(second), False, "newsroom_pool", **own,
-                 days_apart=rng.uniform(0, 3))
-        )  # fmt: skip
+            Pair(
+                original_text(first),
+                original_text(second),
+                False,
+                "newsroom_pool",
+                site_a=room.name,
+                site_b=room.name,
+                history_a=room.history,
+                history_b=room.history,
+                days_apart=rng.uniform(0, 3),
+            )
+        )
         title = TITLES[event.name].format(**first.facts)
         again = _newsroom_story(rng, room, event, _home_facts(rng, room, places))
         pairs.append(
-            Pair(original_text(first), render([title, *again.paragraphs], again.credit), False,
-                 "recycled_headline", **own, days_apart=rng.uniform(1, 20),
-                 title_a=title, title_b=title)
-        )  # fmt: skip
+            Pair(
+                original_text(first),
+                render([title, *again.paragraphs], again.credit),
+                False,
+                "recycled_headline",
+                site_a=room.name,
+                site_b=room.name,
+                history_a=room.history,
+                history_b=room.history,
+                days_apart=rng.uniform(1, 20),
+                title_a=title,
+                title_b=title,
+            )
+        )
         kind = ("cuaca", "pasar", "blotter")[n % 3]
         day = rng.randrange(1, 22)
         later = rng.randrange(1, 7)
@@ -795,16 +832,33 @@ def build_pairs(*, seed: int = SEED, originals: int = ORIGINALS) -> list[Pair]:
         base = {**facts, **_template_facts(rng, None, day)}
         again_facts = {**facts, **_template_facts(rng, base, day + later)}
         pairs.append(
-            Pair(_template_report(kind, base, room), _template_report(kind, again_facts, room),
-                 False, "template_day", **own, days_apart=later + rng.uniform(-0.2, 0.2))
-        )  # fmt: skip
+            Pair(
+                _template_report(kind, base, room),
+                _template_report(kind, again_facts, room),
+                False,
+                "template_day",
+                site_a=room.name,
+                site_b=room.name,
+                history_a=room.history,
+                history_b=room.history,
+                days_apart=later + rng.uniform(-0.2, 0.2),
+            )
+        )
 
         # Another newsroom republishes the first, heavily edited.
         pairs.append(
-            Pair(original_text(first), heavy_edit(rng, first, other_room), True, "heavy_edit",
-                 site_a=room.name, site_b=other_room.name, history_a=room.history,
-                 history_b=other_room.history, days_apart=rng.uniform(0, 2))
-        )  # fmt: skip
+            Pair(
+                original_text(first),
+                heavy_edit(rng, first, other_room),
+                True,
+                "heavy_edit",
+                site_a=room.name,
+                site_b=other_room.name,
+                history_a=room.history,
+                history_b=other_room.history,
+                days_apart=rng.uniform(0, 2),
+            )
+        )
     return pairs
 
 
