@@ -706,7 +706,7 @@ def _template_facts(rng: random.Random, base: dict[str, str] | None, day: int) -
     }
     if base is not None:
         fresh = {k: (base[k] if rng.random() < 0.5 else v) for k, v in fresh.items()}
-    weekday = DAYS[(day + 5) % 7]  # 1 July 2023 was a Saturday
+    weekday = DAYS[(day + 4) % 7]  # 1 July 2023 was a Saturday
     return {**fresh, "tanggal": f"{weekday} ({day}/7/2023)"}
 
 
@@ -860,6 +860,72 @@ def build_pairs(*, seed: int = SEED, originals: int = ORIGINALS) -> list[Pair]:
             )
         )
     return pairs
+
+
+@dataclass(frozen=True)
+class Report:
+    """One article of :func:`newsroom_web`: reports with the same ``story`` are copies."""
+
+    site: str
+    title: str
+    body: str
+    day: float
+    """Published this many days after 1 July 2023."""
+    story: str
+
+
+def newsroom_web(*, seed: int = SEED) -> list[Report]:
+    """A newsroom's first crawl, in publication order, and two other sites copying it:
+    six of its own stories (three of one kind from the same template choices), one
+    under a recycled headline, a weather report and a police blotter each filled in
+    on three days; another newsroom's heavy edit of one story and a syndicated copy
+    of another, and that newsroom's own template report of the first day."""
+    rng = random.Random(seed)
+    places = _places()
+    room, other = _newsrooms(rng, places, 2)
+    reports: list[Report] = []
+    day = 0.0
+    first = _newsroom_story(rng, room, EVENTS[0], _home_facts(rng, room, places))
+    stories = [first]
+    for n in range(5):
+        if n < 2:
+            story = _new_story(rng, EVENTS[0], _home_facts(rng, room, places), like=first)
+            for sentence in rng.sample(room.house, 3):
+                story.paragraphs.insert(rng.randrange(1, len(story.paragraphs) + 1), sentence)
+            story.credit = room.credit
+        else:
+            story = _newsroom_story(rng, room, EVENTS[n], _home_facts(rng, room, places))
+        stories.append(story)
+    for n, story in enumerate(stories):
+        day += rng.uniform(0.1, 0.5)
+        title = TITLES[story.event.name].format(**story.facts)
+        reports.append(Report(room.name, title, original_text(story), day, f"own-{n}"))
+    recycled = _newsroom_story(rng, room, EVENTS[0], _home_facts(rng, room, places))
+    reports.append(
+        Report(room.name, reports[0].title, render([reports[0].title, *recycled.paragraphs],
+               recycled.credit), day + 1, "recycled")
+    )  # fmt: skip
+    facts = _home_facts(rng, room, places)
+    for kind in ("cuaca", "blotter"):
+        base: dict[str, str] | None = None
+        for n, later in enumerate((2, 4, 6)):
+            filled = {**facts, **_template_facts(rng, base, 3 + later)}
+            base = base or filled
+            reports.append(
+                Report(room.name, f"Laporan {kind} {later}", _template_report(kind, filled, room),
+                       later, f"{kind}-{n}")
+            )  # fmt: skip
+    reports.append(
+        Report(other.name, reports[1].title, heavy_edit(rng, stories[1], other), 1.5, "own-1")
+    )
+    reports.append(
+        Report(other.name, reports[4].title, syndicated_copy(rng, stories[4]), 2.5, "own-4")
+    )
+    filled = {**_home_facts(rng, other, places), **_template_facts(rng, None, 5)}
+    reports.append(
+        Report(other.name, "Cuaca", _template_report("cuaca", filled, other), 2, "other-cuaca")
+    )
+    return reports
 
 
 def main() -> None:
