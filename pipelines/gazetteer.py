@@ -51,7 +51,8 @@ PROVINCE_ALIASES = {
 }
 COMMON_WORDS = frozenset(
     {"Batu", "Lahat", "Pati", "Tegal", "Buru", "Bima", "Karo", "Toba", "Agam", "Kaur", "Muna",
-     "Malang", "Bone", "Belu", "Alor", "Nias", "Siak", "Sigi", "Kota", "Seribu", "Asahan"}
+     "Malang", "Bone", "Belu", "Alor", "Nias", "Siak", "Sigi", "Kota", "Seribu", "Asahan",
+     "Batu Bara"}
 )  # fmt: skip
 """Regency names that are also Indonesian words or people's names: they count in a
 text only after a prefix ("Kabupaten Lahat", "Bupati Lahat")."""

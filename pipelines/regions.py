@@ -153,9 +153,8 @@ class Regions:
             return place.province
         if (
             len(place.regencies) == 1
-            and mention.text[:1].isupper()
             and place.regencies[0].bare not in COMMON_WORDS
-            and mention.text.casefold() == place.regencies[0].bare.casefold()
+            and mention.text == place.regencies[0].bare  # capitalized as a name is
         ):
             return place.regencies[0]
         return None
@@ -167,7 +166,14 @@ class Regions:
             return self.gazetteer.by_name[spelled]
         entry = self.gazetteer.places.get(spelled)
         if entry is not None and entry.candidates():
-            return evidence.resolve(entry.candidates())
+            found = evidence.resolve(entry.candidates())
+            if isinstance(found, str):
+                # Left ambiguous within one province: a dateline names a regency or
+                # city by its own name before a kecamatan of another one.
+                named = [r for r in entry.regencies if r.province == found]
+                if len(named) == 1:
+                    return named[0]
+            return found
         if entry is not None and entry.province is not None:
             return entry.province
         for prefix in _PREFIXES:  # "Kab Banyuasin", "Kota Bogor": only after the name as written
