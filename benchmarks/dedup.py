@@ -307,13 +307,14 @@ def _store_originals(engine: Engine, texts: Sequence[str], first_id: int) -> Non
 def _link_lookup(session: Session, text: str) -> list[tuple[int, int | None, float]]:
     """What storing a new article costs before its writes: its site's boilerplate
     looked up, the body signed without it, its story's candidates found and confirmed."""
+    prepared = near_duplicates.prepare(text)
     boilerplate = site_boilerplate(
         session,
         1,
-        near_duplicates.sentence_keys(text),
+        prepared.sentence_keys(),
         min_articles=near_duplicates.BOILERPLATE_ARTICLES,
     )
-    sig = near_duplicates.signature(text, boilerplate=boilerplate)
+    sig = near_duplicates.signature(prepared, boilerplate=boilerplate)
     assert sig is not None
     return find_near_duplicates(session, sig, rule=near_duplicates.RULE, published_at=None)
 

@@ -23,6 +23,7 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Collection
+from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -162,9 +163,27 @@ def sentence_key(sentence: str) -> int | None:
     return int.from_bytes(digest, "little", signed=True)
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """A body split once: its normalized text, sentences and their keys."""
+
+    text: str
+    sentences: list[str]
+    keys: list[int | None]
+
+    def sentence_keys(self) -> list[int]:
+        return [key for key in self.keys if key is not None]
+
+
+def prepare(body: str | None) -> Prepared:
+    text = unicodedata.normalize("NFKC", body or "")
+    parts = sentences(text)
+    return Prepared(text, parts, [sentence_key(part) for part in parts])
+
+
 def sentence_keys(body: str | None) -> list[int]:
     """The keys of the body's sentences, in order (see :func:`sentence_key`)."""
-    return [key for part in sentences(body or "") if (key := sentence_key(part)) is not None]
+    return prepare(body).sentence_keys()
 
 
 def _packed(values: Collection[str]) -> bytes:
@@ -192,11 +211,12 @@ def dates(text: str) -> bytes:
     return _packed(days)
 
 
-def names(text: str) -> bytes:
+def names(text: str, parts: list[str] | None = None) -> bytes:
     """The capitalized words that are not sentence openers, days, months or offices
-    (people, organisations, places), as sorted uint32 hashes."""
+    (people, organisations, places), as sorted uint32 hashes (``parts``: the text's
+    sentences, when already split)."""
     found: set[str] = set()
-    for part in sentences(text):
+    for part in sentences(text) if parts is None else parts:
         for match in _CAPITALIZED.finditer(part):
             if not any(c.islower() for c in part[: match.start()]):
                 continue  # the sentence's first word (after a dateline or a quote mark)
@@ -206,23 +226,26 @@ def names(text: str) -> bytes:
     return _packed(found)
 
 
-def signature(body: str | None, *, boilerplate: Collection[int] = ()) -> Signature | None:
+def signature(
+    body: str | Prepared | None, *, boilerplate: Collection[int] = ()
+) -> Signature | None:
     """The body's signature, or None for an empty body (nothing to compare).
 
     Sentences whose key is in ``boilerplate`` are left out of what is compared (the
     shingles, numbers, dates and names); a body that is all boilerplate is signed
     whole, so a repost of it can still be found.
     """
-    text = unicodedata.normalize("NFKC", body or "")
-    parts = sentences(text)
-    keys = [sentence_key(part) for part in parts]
+    prepared = body if isinstance(body, Prepared) else prepare(body)
+    text, parts = prepared.text, prepared.sentences
     if boilerplate:
         kept = [
-            p for p, key in zip(parts, keys, strict=True) if key is None or key not in boilerplate
+            part
+            for part, key in zip(prepared.sentences, prepared.keys, strict=True)
+            if key is None or key not in boilerplate
         ]
         distinctive = "\n".join(kept)
         if shingles(distinctive):
-            text = distinctive
+            text, parts = distinctive, kept
     items = shingles(text)
     if not items:
         return None
@@ -232,9 +255,9 @@ def signature(body: str | None, *, boilerplate: Collection[int] = ()) -> Signatu
         band_keys=band_keys(values),
         shingle_count=len(items),
         numbers=numbers(text),
-        names=names(text),
+        names=names(text, parts),
         dates=dates(text),
-        sentence_keys=tuple(key for key in keys if key is not None),
+        sentence_keys=tuple(prepared.sentence_keys()),
     )
 
 
@@ -243,10 +266,11 @@ def link_article(
 ) -> StoryLink | None:
     """Sign a stored article without its site's boilerplate and put it in its story
     (None: an empty body, nothing to link)."""
+    prepared = prepare(body)
     boilerplate = site_boilerplate(
-        session, site_id, sentence_keys(body), min_articles=BOILERPLATE_ARTICLES
+        session, site_id, prepared.sentence_keys(), min_articles=BOILERPLATE_ARTICLES
     )
-    found = signature(body, boilerplate=boilerplate)
+    found = signature(prepared, boilerplate=boilerplate)
     if found is None:
         return None
     return link_story(session, article_id, found, rule=rule)
