@@ -130,8 +130,19 @@ class MatchRule:
     window_days: float | None = None
     min_names: int = 3
     """Names are compared only when both sides state at least this many."""
+    same_site: float | None = None
+    """The containment two articles of one site need: a newsroom reposts a story
+    nearly whole, while its different stories share its stock sentences, which a
+    site crawled for the first time has not yet shown to be its boilerplate."""
 
-    def score(self, a: Signature, b: Signature, *, days_apart: float | None = None) -> float | None:
+    def score(
+        self,
+        a: Signature,
+        b: Signature,
+        *,
+        days_apart: float | None = None,
+        same_site: bool = False,
+    ) -> float | None:
         """The containment when ``a`` and ``b`` are one story, else None."""
         if (
             self.window_days is not None
@@ -141,6 +152,8 @@ class MatchRule:
             return None
         text = containment(a, b)
         if text < self.containment:
+            return None
+        if same_site and self.same_site is not None and text < self.same_site:
             return None
         numbers = overlap(a.numbers, b.numbers)
         if numbers is not None and numbers < self.numbers:
@@ -204,9 +217,11 @@ def find_near_duplicates(
     rule: MatchRule,
     exclude_id: int | None = None,
     published_at: datetime | None = None,
+    site_id: int | None = None,
 ) -> list[tuple[int, int | None, float]]:
     """Stored articles that are the same story by ``rule``, as
-    ``(article_id, story_id, score)``, best first (ties: lowest id)."""
+    ``(article_id, story_id, score)``, best first (ties: lowest id); ``published_at``
+    and ``site_id`` are the new article's."""
     if not signature.band_keys:
         return []
     shared = func.count().label("shared")
@@ -227,6 +242,7 @@ def find_near_duplicates(
             models.ArticleSignature,
             models.Article.story_id,
             models.Article.published_at,
+            models.Article.site_id,
             models.ArticleFacts.names,
             models.ArticleFacts.dates,
         )
@@ -238,7 +254,7 @@ def find_near_duplicates(
         .where(models.ArticleSignature.article_id.in_(ids))
     ).all()
     matches = []
-    for stored, story_id, other_published, names, dates in rows:
+    for stored, story_id, other_published, other_site, names, dates in rows:
         other = Signature(
             stored.minhash, (), stored.shingle_count, stored.numbers, names or b"", dates or b""
         )
@@ -247,7 +263,7 @@ def find_near_duplicates(
             if published_at is not None and other_published is not None
             else None
         )
-        score = rule.score(signature, other, days_apart=days_apart)
+        score = rule.score(signature, other, days_apart=days_apart, same_site=other_site == site_id)
         if score is not None:
             matches.append((stored.article_id, story_id, score))
     matches.sort(key=lambda match: (-match[2], match[0]))
@@ -331,7 +347,12 @@ def link_story(
     score = 0.0
     if first_time:
         matches = find_near_duplicates(
-            session, signature, rule=rule, exclude_id=article_id, published_at=row.published_at
+            session,
+            signature,
+            rule=rule,
+            exclude_id=article_id,
+            published_at=row.published_at,
+            site_id=row.site_id,
         )
         count_site_sentences(session, row.site_id, signature.sentence_keys)
         if matches:

@@ -18,7 +18,9 @@ boilerplate; a quarter of the newsrooms start with none, as on a first crawl):
 - ``newsroom_pool`` hard negatives: one newsroom's two different stories of the
   same kind of news, built around its house sentences (opening and closing
   formulas, standard quotes) on its home regency, half of them from the same
-  template choices (the same fixed sentences, other facts);
+  template choices (the same fixed sentences, other facts), a quarter two items
+  of the regent's agenda reported the same day (no figures but the date, mostly
+  stock sentences);
 - ``recycled_headline`` hard negatives: the newsroom's headline reused, and put at
   the top of the body, over another story of the same kind;
 - ``template_day`` hard negatives: a weather forecast, a market price report or a
@@ -568,6 +570,8 @@ class Newsroom:
     districts: list[str]
     house: list[str]
     credit: str
+    head: str = ""
+    """The regent whose agenda the newsroom reports day after day."""
     history: tuple[str, ...] = ()
 
 
@@ -643,6 +647,67 @@ TITLES = {
 ARAH = ("barat", "barat laut", "timur", "tenggara", "selatan", "utara")
 
 
+STOCK = (
+    "Dalam sambutannya, Bupati {kab} mengajak seluruh masyarakat menjaga kebersamaan dan "
+    "semangat gotong royong.",
+    "Kegiatan berlangsung khidmat dan lancar hingga selesai.",
+    "Turut hadir dalam kegiatan tersebut Sekretaris Daerah, para asisten, kepala perangkat "
+    "daerah, camat dan kepala desa setempat.",
+    "Pemerintah daerah berharap kegiatan serupa dapat terus dilaksanakan pada tahun-tahun "
+    "mendatang.",
+    "Acara ditutup dengan doa bersama dan ramah tamah.",
+    "Bupati juga menyempatkan diri berdialog dengan warga dan mendengarkan aspirasi mereka.",
+)
+"""A newsroom's stock sentences for the regent's agenda: no figures, no names of their
+own; what tells one such report from another is a sentence or two."""
+AGENDA = (
+    ("pengajian akbar",
+     "Pengajian akbar di Masjid Al {kelompok} Desa {desa} menghadirkan penceramah {orang2} "
+     "yang mengulas pentingnya menjaga silaturahmi.",
+     "Ribuan jamaah dari desa sekitar memadati halaman masjid sejak selepas magrib."),
+    ("peresmian jembatan gantung",
+     "Jembatan gantung yang menghubungkan Desa {desa} dengan dusun di seberang Sungai "
+     "{sungai} kini bisa dilalui kendaraan roda dua.",
+     "Sebelumnya warga harus menyeberang dengan perahu, terutama saat air sungai pasang."),
+    ("panen raya",
+     "Panen raya di lahan Kelompok Tani {kelompok} Desa {desa} menjadi bukti keberhasilan "
+     "program pendampingan petani.",
+     "Ketua kelompok, {orang2}, berharap harga gabah tetap stabil hingga akhir musim."),
+    ("lomba kebersihan desa",
+     "Desa {desa} dinilai tim juri dari aspek kebersihan lingkungan, pengelolaan sampah dan "
+     "penghijauan pekarangan.",
+     "Kepala Desa {desa}, {orang2}, mengatakan warga bergotong royong membersihkan parit."),
+    ("pelepasan kafilah MTQ",
+     "Kafilah MTQ asal {kab} yang dipimpin {orang2} berangkat untuk mengikuti lomba tingkat "
+     "provinsi.",
+     "Para qari dan qariah telah menjalani pemusatan latihan di Islamic Center."),
+    ("sosialisasi stunting",
+     "Sosialisasi pencegahan stunting di Balai Desa {desa} diikuti kader posyandu dan ibu "
+     "hamil, dipandu {orang2} dari puskesmas setempat.",
+     "Peserta diajak memanfaatkan pangan lokal seperti ikan sungai dan sayuran pekarangan."),
+)  # fmt: skip
+
+
+def _bare(regency: str) -> str:
+    return regency.removeprefix("Kabupaten ").removeprefix("Kota ")
+
+
+def _agenda_report(rng: random.Random, room: Newsroom, facts: dict[str, str], item: int) -> str:
+    """A report of the regent's agenda: one lead, the item's own two sentences, four
+    stock sentences and two house sentences."""
+    name, *own = AGENDA[item]
+    lead = (
+        f"{facts['kec'].upper()}, {room.brand} – Bupati {_bare(room.kab)}, {room.head}, "
+        f"menghadiri "
+        f"{name} di Desa {facts['desa']}, Kecamatan {facts['kec']}, {facts['tanggal']}."
+    )
+    stock = [line.format(kab=_bare(room.kab)) for line in rng.sample(STOCK, 4)]
+    paragraphs = [lead, *(line.format(**facts) for line in own), *stock]
+    for sentence in rng.sample(room.house, 2):
+        paragraphs.insert(rng.randrange(1, len(paragraphs) + 1), sentence)
+    return render(paragraphs, room.credit)
+
+
 def _newsrooms(rng: random.Random, places: list[tuple[str, str]], count: int) -> list[Newsroom]:
     by_kab: dict[str, list[str]] = {}
     for kab, kec in places:
@@ -655,7 +720,9 @@ def _newsrooms(rng: random.Random, places: list[tuple[str, str]], count: int) ->
             for h in rng.sample(HOUSE, rng.randrange(5, len(HOUSE) + 1))
         ]
         credit = rng.choice(("(Tim Redaksi)", "(Humas)", "(Adv)", f"({brand.title()})"))
-        rooms.append(Newsroom(f"room{n}", brand, kab, by_kab[kab], house, credit))
+        rooms.append(
+            Newsroom(f"room{n}", brand, kab, by_kab[kab], house, credit, rng.choice(NAMES))
+        )
     return rooms
 
 
@@ -743,6 +810,11 @@ def build_pairs(*, seed: int = SEED, originals: int = ORIGINALS) -> list[Pair]:
             )
             for _ in range(rng.randrange(4, 9))
         ]
+        stories += [
+            _agenda_report(rng, room, _home_facts(rng, room, places), rng.randrange(len(AGENDA)))
+            for _ in range(3)
+        ]
+        rng.shuffle(stories)
         room.history = tuple(stories)
     pairs: list[Pair] = []
     for n in range(originals):
@@ -795,10 +867,19 @@ def build_pairs(*, seed: int = SEED, originals: int = ORIGINALS) -> list[Pair]:
             for sentence in rng.sample(room.house, 3):
                 second.paragraphs.insert(rng.randrange(1, len(second.paragraphs) + 1), sentence)
             second.credit = room.credit
+        texts = (original_text(first), original_text(second))
+        if n % 4 == 0:
+            # Two items of the regent's agenda reported the same day.
+            item, other_item = rng.sample(range(len(AGENDA)), 2)
+            facts = _home_facts(rng, room, places)
+            facts_other = {**_home_facts(rng, room, places), "tanggal": facts["tanggal"]}
+            texts = (
+                _agenda_report(rng, room, facts, item),
+                _agenda_report(rng, room, facts_other, other_item),
+            )
         pairs.append(
             Pair(
-                original_text(first),
-                original_text(second),
+                *texts,
                 False,
                 "newsroom_pool",
                 site_a=room.name,
