@@ -269,6 +269,35 @@ class ArticleBand(Base):
     )
 
 
+class SiteSentence(Base):
+    """How many of a site's articles contain a sentence: a sentence that recurs across
+    a newsroom's articles (its boilerplate, a template's fixed text) says nothing about
+    which story an article tells, so story linking discounts it."""
+
+    __tablename__ = "site_sentences"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    site_id: Mapped[int] = mapped_column(
+        ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True
+    )
+    sentence_key: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    """Signed 64-bit hash of the sentence's case-folded words."""
+    articles: Mapped[int] = mapped_column(Integer)
+
+
+class ArticleFacts(Base):
+    """What an article states about its event, beside its text signature: the names
+    and dates its distinctive text gives (see ``archive.stories.Signature``)."""
+
+    __tablename__ = "article_facts"
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    names: Mapped[bytes] = mapped_column(LargeBinary)
+    dates: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class FetchBlob(Base):
     """A raw response body, stored once however many fetches returned it.
 

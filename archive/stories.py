@@ -12,16 +12,26 @@ Every copy is stored. Copies share ``story_id`` (the id of the story's first sto
 copy, stable for life) and point with ``duplicate_of`` to the story's original:
 the earliest published copy, ties (and unknown dates, which sort last) broken by
 the lowest id, so every process computes the same original.
+
+Shared text alone does not make a copy: a newsroom's articles share its boilerplate
+and its templates. Each site's sentences are counted per article
+(``site_sentences``); a sentence found in several of a site's articles is
+boilerplate, which the crawler leaves out of the signature
+(:func:`site_boilerplate`). A candidate must then also agree on the event: the
+numbers, dates and names its distinctive text states and a publication time within
+a window (:class:`MatchRule`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import numpy as np
 from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from archive import models
@@ -47,6 +57,12 @@ class Signature:
     """Distinct shingles, to turn estimated Jaccard into containment."""
     numbers: bytes
     """Sorted uint32 hashes of the numbers the body states (dates, amounts, counts)."""
+    names: bytes = b""
+    """Sorted uint32 hashes of the names (people, organisations, places) it states."""
+    dates: bytes = b""
+    """Sorted uint32 hashes of the calendar days it states ("Senin (17/7/2023)")."""
+    sentence_keys: tuple[int, ...] = ()
+    """Every sentence of the body, hashed: counted per site to learn its boilerplate."""
 
 
 def similarity(a: bytes, b: bytes) -> float:
@@ -66,34 +82,78 @@ def containment(a: Signature, b: Signature) -> float:
     return min(1.0, jaccard * (a.shingle_count + b.shingle_count) / ((1 + jaccard) * smaller))
 
 
-def numbers_overlap(a: bytes, b: bytes) -> float | None:
-    """Share of the smaller set of stated numbers found in the other (None: a body
-    states none, so numbers cannot tell)."""
-    left = set(np.frombuffer(a, "<u4").tolist())
-    right = set(np.frombuffer(b, "<u4").tolist())
+def _hashes(packed: bytes) -> set[int]:
+    return set(np.frombuffer(packed, "<u4").tolist())
+
+
+def overlap(a: bytes, b: bytes) -> float | None:
+    """Share of the smaller set of hashes found in the other (None: a side states none,
+    so this evidence cannot tell)."""
+    left, right = _hashes(a), _hashes(b)
     if not left or not right:
         return None
     return len(left & right) / min(len(left), len(right))
 
 
+numbers_overlap = overlap
+"""The stated numbers' overlap (kept under its first name)."""
+
+
 @dataclass(frozen=True)
 class MatchRule:
-    """When a candidate is the same story: its text contains most of the other's
-    (``containment``), and it states the same numbers (``numbers``). Another report
-    of the same event fails the first; an agency's recycled template reporting other
-    news (another district, other figures, another date) fails the second."""
+    """When a candidate is the same story.
+
+    The text: its distinctive text (boilerplate left out) contains most of the
+    other's (``containment``); another report of the same event fails here. The
+    event: the numbers (``numbers``) and names (``names``) it states are mostly the
+    same, the calendar days it states are not disjoint (``dates``), and it was
+    published within ``window_days``; a template or a newsroom's sentence pool
+    reporting other news (another day, other figures, other people) fails here.
+    A side that states no numbers, names or dates (or has no publication time)
+    gives no evidence on that point.
+    """
 
     containment: float
     numbers: float
+    names: float = 0.0
+    dates: bool = False
+    window_days: float | None = None
+    min_names: int = 3
+    """Names are compared only when both sides state at least this many."""
+    same_site: float | None = None
+    """The containment two articles of one site need: a newsroom reposts a story
+    nearly whole, while its different stories share its stock sentences, which a
+    site crawled for the first time has not yet shown to be its boilerplate."""
 
-    def score(self, a: Signature, b: Signature) -> float | None:
+    def score(
+        self,
+        a: Signature,
+        b: Signature,
+        *,
+        days_apart: float | None = None,
+        same_site: bool = False,
+    ) -> float | None:
         """The containment when ``a`` and ``b`` are one story, else None."""
+        if (
+            self.window_days is not None
+            and days_apart is not None
+            and abs(days_apart) > self.window_days
+        ):
+            return None
         text = containment(a, b)
         if text < self.containment:
             return None
-        numbers = numbers_overlap(a.numbers, b.numbers)
+        if same_site and self.same_site is not None and text < self.same_site:
+            return None
+        numbers = overlap(a.numbers, b.numbers)
         if numbers is not None and numbers < self.numbers:
             return None
+        if self.dates and overlap(a.dates, b.dates) == 0.0:
+            return None
+        if self.names > 0 and min(len(a.names), len(b.names)) // 4 >= self.min_names:
+            names = overlap(a.names, b.names)
+            if names is not None and names < self.names:
+                return None
         return text
 
 
@@ -122,6 +182,12 @@ def _store_signature(session: Session, article_id: int, signature: Signature) ->
     stored.minhash = signature.minhash
     stored.shingle_count = signature.shingle_count
     stored.numbers = signature.numbers
+    facts = session.get(models.ArticleFacts, article_id)
+    if facts is None:
+        facts = models.ArticleFacts(article_id=article_id)
+        session.add(facts)
+    facts.names = signature.names
+    facts.dates = signature.dates
     session.flush()
     if signature.band_keys:
         session.execute(
@@ -135,10 +201,17 @@ def _store_signature(session: Session, article_id: int, signature: Signature) ->
 
 
 def find_near_duplicates(
-    session: Session, signature: Signature, *, rule: MatchRule, exclude_id: int | None = None
+    session: Session,
+    signature: Signature,
+    *,
+    rule: MatchRule,
+    exclude_id: int | None = None,
+    published_at: datetime | None = None,
+    site_id: int | None = None,
 ) -> list[tuple[int, int | None, float]]:
     """Stored articles that are the same story by ``rule``, as
-    ``(article_id, story_id, score)``, best first (ties: lowest id)."""
+    ``(article_id, story_id, score)``, best first (ties: lowest id); ``published_at``
+    and ``site_id`` are the new article's."""
     if not signature.band_keys:
         return []
     shared = func.count().label("shared")
@@ -155,18 +228,73 @@ def find_near_duplicates(
     if not ids:
         return []
     rows = session.execute(
-        select(models.ArticleSignature, models.Article.story_id)
+        select(
+            models.ArticleSignature,
+            models.Article.story_id,
+            models.Article.published_at,
+            models.Article.site_id,
+            models.ArticleFacts.names,
+            models.ArticleFacts.dates,
+        )
         .join(models.Article, models.Article.id == models.ArticleSignature.article_id)
+        .outerjoin(
+            models.ArticleFacts,
+            models.ArticleFacts.article_id == models.ArticleSignature.article_id,
+        )
         .where(models.ArticleSignature.article_id.in_(ids))
     ).all()
     matches = []
-    for stored, story_id in rows:
-        other = Signature(stored.minhash, (), stored.shingle_count, stored.numbers)
-        score = rule.score(signature, other)
+    for stored, story_id, other_published, other_site, names, dates in rows:
+        other = Signature(
+            stored.minhash, (), stored.shingle_count, stored.numbers, names or b"", dates or b""
+        )
+        days_apart = (
+            (published_at - other_published).total_seconds() / 86400
+            if published_at is not None and other_published is not None
+            else None
+        )
+        score = rule.score(signature, other, days_apart=days_apart, same_site=other_site == site_id)
         if score is not None:
             matches.append((stored.article_id, story_id, score))
     matches.sort(key=lambda match: (-match[2], match[0]))
     return matches
+
+
+def site_boilerplate(
+    session: Session, site_id: int, sentence_keys: Collection[int], *, min_articles: int
+) -> frozenset[int]:
+    """Which of ``sentence_keys`` the site's stored articles already repeat: those found
+    in at least ``min_articles`` of them (one index look-up per batch of keys)."""
+    keys = sorted(set(sentence_keys))
+    found: set[int] = set()
+    for start in range(0, len(keys), 500):
+        found.update(
+            session.scalars(
+                select(models.SiteSentence.sentence_key).where(
+                    models.SiteSentence.site_id == site_id,
+                    models.SiteSentence.sentence_key.in_(keys[start : start + 500]),
+                    models.SiteSentence.articles >= min_articles,
+                )
+            )
+        )
+    return frozenset(found)
+
+
+def count_site_sentences(session: Session, site_id: int, sentence_keys: Collection[int]) -> None:
+    """Count one more of the site's articles containing each sentence."""
+    keys = sorted(set(sentence_keys))
+    if not keys:
+        return
+    dialect = session.get_bind().dialect.name
+    make = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    columns = models.SiteSentence
+    statement = make(columns).on_conflict_do_update(
+        index_elements=[columns.site_id, columns.sentence_key],
+        set_={"articles": columns.articles + 1},
+    )
+    session.execute(
+        statement, [{"site_id": site_id, "sentence_key": key, "articles": 1} for key in keys]
+    )
 
 
 _NEVER = datetime.max.replace(tzinfo=UTC)
@@ -208,7 +336,15 @@ def link_story(
     matched: int | None = None
     score = 0.0
     if first_time:
-        matches = find_near_duplicates(session, signature, rule=rule, exclude_id=article_id)
+        matches = find_near_duplicates(
+            session,
+            signature,
+            rule=rule,
+            exclude_id=article_id,
+            published_at=row.published_at,
+            site_id=row.site_id,
+        )
+        count_site_sentences(session, row.site_id, signature.sentence_keys)
         if matches:
             matched, story_id, score = matches[0]
             row.story_id = story_id if story_id is not None else matched

@@ -7,15 +7,18 @@ Quality: every pair of ``benchmarks/dedup_set.py`` is judged as the archive judg
 it (a shared LSH band, then ``pipelines.near_duplicates.RULE``); precision and
 recall are printed per kind of pair. Speed: a synthetic archive grows to each
 size (signatures inserted in bulk: random MinHash values and band keys, plus the
-labelled originals with their real signatures); for each size the time to sign a
-new article and find its story (``archive.stories.find_near_duplicates``, SQL
-index look-ups) is printed, and at the smallest size side by side with brute
-force (read every stored signature, compare each).
+labelled originals with their real signatures, and ten ``site_sentences`` rows
+each); for each size the time to look up the new article's site boilerplate, sign
+it and find its story (``archive.stories.site_boilerplate`` and
+``find_near_duplicates``, SQL index look-ups) is printed, and at the smallest size
+side by side with brute force (read every stored signature, compare each).
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import os
 import random
 import sys
 import tempfile
@@ -29,6 +32,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy import event, insert, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -38,28 +42,70 @@ from archive.stories import (
     MatchRule,
     Signature,
     find_near_duplicates,
+    site_boilerplate,
 )
 from benchmarks.dedup_set import Pair, build_pairs
 from pipelines import near_duplicates
 
 QUERIES = 200
+SENTENCES_PER_ARTICLE = 10
+"""Rows each synthetic article adds to ``site_sentences`` (all one site's)."""
 
 
-def judge(a: Signature, b: Signature, rule: MatchRule) -> bool:
-    """The archive's decision for one pair: a shared band, then the rule."""
-    if not set(a.band_keys) & set(b.band_keys):
-        return False
-    return rule.score(a, b) is not None
+def learn_boilerplate(history: Sequence[str]) -> frozenset[int]:
+    """What the archive learns from a site's stored articles: the sentences found in
+    at least ``BOILERPLATE_ARTICLES`` of them (``archive.stories.site_boilerplate``)."""
+    counts: Counter[int] = Counter()
+    for text in history:
+        counts.update(set(near_duplicates.sentence_keys(text)))
+    return frozenset(k for k, n in counts.items() if n >= near_duplicates.BOILERPLATE_ARTICLES)
 
 
-def quality(pairs: Sequence[Pair], rule: MatchRule) -> tuple[float, float, Counter[str]]:
-    """Precision, recall, and the errors by kind of pair."""
+class Judge:
+    """The archive's decision for a pair: ``a`` stored first (its site's boilerplate as
+    learned from its history), then ``b`` (its site's history, plus ``a`` when both are
+    the same site's); a shared band, then the rule with the days between them."""
+
+    def __init__(self, rule: MatchRule, *, evidence: bool = True, learn: bool = True) -> None:
+        self.rule = rule
+        self.evidence = evidence
+        self.learn = evidence and learn
+        self._learned: dict[tuple[str, ...], frozenset[int]] = {}
+
+    def _boilerplate(self, history: tuple[str, ...]) -> frozenset[int]:
+        if not self.learn:
+            return frozenset()
+        if history not in self._learned:
+            self._learned[history] = learn_boilerplate(history)
+        return self._learned[history]
+
+    def signatures(self, pair: Pair) -> tuple[Signature, Signature]:
+        history_b = pair.history_b + ((pair.a,) if pair.site_a == pair.site_b else ())
+        a = near_duplicates.signature(pair.a, boilerplate=self._boilerplate(pair.history_a))
+        b = near_duplicates.signature(pair.b, boilerplate=self._boilerplate(history_b))
+        assert a is not None and b is not None
+        return a, b
+
+    def __call__(self, pair: Pair) -> bool:
+        a, b = self.signatures(pair)
+        if not set(a.band_keys) & set(b.band_keys):
+            return False
+        days = pair.days_apart if self.evidence else None
+        same_site = self.evidence and pair.site_a == pair.site_b
+        return self.rule.score(a, b, days_apart=days, same_site=same_site) is not None
+
+
+def quality(
+    pairs: Sequence[Pair], rule: MatchRule, *, evidence: bool = True, learn: bool = True
+) -> tuple[float, float, Counter[str]]:
+    """Precision, recall, and the errors by kind of pair (``evidence=False``: the old
+    way, whole bodies and no publication times; ``learn=False``: no boilerplate
+    learned, as on a first crawl of every site)."""
+    judge = Judge(rule, evidence=evidence, learn=learn)
     tp = fp = fn = 0
     errors: Counter[str] = Counter()
     for pair in pairs:
-        a, b = near_duplicates.signature(pair.a), near_duplicates.signature(pair.b)
-        assert a is not None and b is not None
-        found = judge(a, b, rule)
+        found = judge(pair)
         if found and pair.duplicate:
             tp += 1
         elif found:
@@ -75,21 +121,41 @@ def quality(pairs: Sequence[Pair], rule: MatchRule) -> tuple[float, float, Count
 
 def print_quality(pairs: Sequence[Pair]) -> tuple[float, float]:
     kinds = Counter(p.kind for p in pairs)
-    print(f"labelled set: {len(pairs)} pairs {dict(kinds)}")
-    precision, recall, errors = quality(pairs, near_duplicates.RULE)
+    hard = sum(not p.duplicate for p in pairs)
+    print(f"labelled set: {len(pairs)} pairs ({hard} hard negatives) {dict(kinds)}")
     print(
-        f"RULE {near_duplicates.RULE}, {near_duplicates.SHINGLE_WORDS}-word shingles, "
-        f"{near_duplicates.BANDS}x{near_duplicates.ROWS} bands"
+        f"{near_duplicates.SHINGLE_WORDS}-word shingles, "
+        f"{near_duplicates.BANDS}x{near_duplicates.ROWS} bands, boilerplate = a sentence in "
+        f">= {near_duplicates.BOILERPLATE_ARTICLES} of the site's stored articles"
     )
-    print(f"  precision {precision:.3f}  recall {recall:.3f}  errors by kind {dict(errors)}")
+    print(f"  {'rule':<58} {'precision':>9} {'recall':>7}  errors by kind")
+    rows = (
+        ("old: whole body, containment + numbers", near_duplicates.OLD_RULE, False, False),
+        ("new, nothing learned yet (first crawl)", near_duplicates.RULE, True, False),
+        ("new: distinctive text + numbers/names/dates/7 days", near_duplicates.RULE, True, True),
+    )
+    result = (0.0, 0.0)
+    for label, rule, evidence, learn in rows:
+        precision, recall, errors = quality(pairs, rule, evidence=evidence, learn=learn)
+        print(f"  {label:<58} {precision:9.3f} {recall:7.3f}  {dict(errors)}")
+        result = (precision, recall)
+    print("  per kind (new rule): share judged a copy")
+    judge = Judge(near_duplicates.RULE)
+    for kind in kinds:
+        subset = [p for p in pairs if p.kind == kind]
+        linked = sum(judge(p) for p in subset)
+        label = "copy" if subset[0].duplicate else "not a copy"
+        print(f"    {kind:<20} {label:<11} {linked:>4}/{len(subset)}")
     print("  neighbouring rules (containment, numbers): precision / recall")
+    base = near_duplicates.RULE
     for text in (0.25, 0.33, 0.45):
         row = []
         for nums in (0.0, 0.6, 0.9):
-            p, r, _ = quality(pairs, MatchRule(text, nums))
+            rule = dataclasses.replace(base, containment=text, numbers=nums)
+            p, r, _ = quality(pairs, rule)
             row.append(f"({text:.2f}, {nums:.1f}) {p:.3f}/{r:.3f}")
         print("   ", "   ".join(row))
-    return precision, recall
+    return result
 
 
 # --- speed -------------------------------------------------------------------
@@ -124,6 +190,16 @@ def _sqlite_bulk_insert(engine: Engine, start: int, stop: int, rng: np.random.Ge
             cursor.executemany(
                 "INSERT INTO article_bands (band_key, article_id) VALUES (?, ?)",
                 [(int(key), i) for n, i in enumerate(ids) for key in keys[n]],
+            )
+            cursor.executemany(
+                "INSERT INTO article_facts (article_id, names, dates) VALUES (?, x'', x'')",
+                [(i,) for i in ids],
+            )
+            sentences = rng.integers(-(2**63), 2**63 - 1, size=len(ids) * SENTENCES_PER_ARTICLE)
+            cursor.executemany(
+                "INSERT OR IGNORE INTO site_sentences (site_id, sentence_key, articles) "
+                "VALUES (1, ?, 1)",
+                [(int(key),) for key in sentences],
             )
             raw.commit()
         cursor.execute("PRAGMA synchronous=NORMAL")
@@ -181,6 +257,18 @@ def _bulk_insert(engine: Engine, start: int, stop: int, rng: np.random.Generator
                     for key in keys[n]
                 ],
             )
+            connection.execute(
+                insert(models.ArticleFacts),
+                [{"article_id": i, "names": b"", "dates": b""} for i in ids],
+            )
+            sentences = rng.integers(-(2**63), 2**63 - 1, size=len(ids) * SENTENCES_PER_ARTICLE)
+            connection.execute(
+                insert(models.SiteSentence),
+                [
+                    {"site_id": 1, "sentence_key": int(key), "articles": 1}
+                    for key in dict.fromkeys(sentences.tolist())
+                ],
+            )
 
 
 def _store_originals(engine: Engine, texts: Sequence[str], first_id: int) -> None:
@@ -215,23 +303,40 @@ def _store_originals(engine: Engine, texts: Sequence[str], first_id: int) -> Non
                 insert(models.ArticleBand),
                 [{"band_key": k, "article_id": i} for k in dict.fromkeys(sig.band_keys)],
             )
+            connection.execute(
+                insert(models.ArticleFacts).values(article_id=i, names=sig.names, dates=sig.dates)
+            )
 
 
-def time_lookups(engine: Engine, queries: Sequence[str]) -> tuple[float, int]:
-    """Mean ms per new article (sign + find its story) and how many found one."""
+def _link_lookup(session: Session, text: str) -> list[tuple[int, int | None, float]]:
+    """What storing a new article costs before its writes: its site's boilerplate
+    looked up, the body signed without it, its story's candidates found and confirmed."""
+    prepared = near_duplicates.prepare(text)
+    boilerplate = site_boilerplate(
+        session,
+        1,
+        prepared.sentence_keys(),
+        min_articles=near_duplicates.BOILERPLATE_ARTICLES,
+    )
+    sig = near_duplicates.signature(prepared, boilerplate=boilerplate)
+    assert sig is not None
+    return find_near_duplicates(session, sig, rule=near_duplicates.RULE, published_at=None)
+
+
+def time_lookups(engine: Engine, queries: Sequence[str]) -> tuple[float, float, int]:
+    """Mean wall and CPU ms per new article (boilerplate, sign, find its story) and how
+    many found one. The CPU time (SQLite runs in this process) is the fairer figure
+    on a machine other work keeps busy."""
     factory = make_sessionmaker(engine)
     found = 0
     with factory() as session:
-        find = find_near_duplicates  # warm the statement cache
-        find(session, near_duplicates.signature(queries[0]) or _empty(), rule=near_duplicates.RULE)
-        started = time.perf_counter()
+        _link_lookup(session, queries[0])  # warm the statement cache
+        started, cpu = time.perf_counter(), time.process_time()
         for text in queries:
-            sig = near_duplicates.signature(text)
-            assert sig is not None
-            if find(session, sig, rule=near_duplicates.RULE):
+            if _link_lookup(session, text):
                 found += 1
-        elapsed = time.perf_counter() - started
-    return elapsed * 1000 / len(queries), found
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    return elapsed * 1000 / len(queries), cpu * 1000 / len(queries), found
 
 
 def time_brute_force(engine: Engine, queries: Sequence[str]) -> tuple[float, int]:
@@ -275,10 +380,6 @@ def _sqlite_server_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _empty() -> Signature:
-    return Signature(b"", (), 0, b"")
-
-
 def speed(db_url: str | None, sizes: Sequence[int], pairs: Sequence[Pair]) -> list[float]:
     tmp = tempfile.TemporaryDirectory(prefix="kabar-dedup-")
     engine = make_engine(db_url or f"sqlite:///{Path(tmp.name) / 'dedup.db'}")
@@ -299,26 +400,36 @@ def speed(db_url: str | None, sizes: Sequence[int], pairs: Sequence[Pair]) -> li
         f"\nlook-up time per new article ({len(queries)} syndicated copies of stored originals; "
         f"{engine.dialect.name}):"
     )
-    print(f"  {'indexed':>9}  {'LSH ms':>7}  {'found':>7}  {'brute force ms':>15}  {'found':>7}")
-    times = []
+    print(
+        f"  {'indexed':>9}  {'LSH ms':>7}  {'CPU ms':>7}  {'found':>7}  "
+        f"{'brute force ms':>15}  {'found':>7}"
+    )
+    times: list[float] = []
+    cpu_times: list[float] = []
+    print(f"  (load average at start {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
     for size in sizes:
         started = time.perf_counter()
         _bulk_insert(engine, stored + 1, size + 1, rng)
         stored = size
         load_s = time.perf_counter() - started
-        ms, found = time_lookups(engine, queries)
+        ms, cpu_ms, found = time_lookups(engine, queries)
         times.append(ms)
+        cpu_times.append(cpu_ms)
         brute = ""
         if size == min(sizes):
             brute_ms, brute_found = time_brute_force(engine, queries[:20])
             brute = f"{brute_ms:15.1f}  {brute_found:>4}/20"
         print(
-            f"  {size:>9,}  {ms:7.2f}  {found:>3}/{len(queries)}  {brute:>24}"
+            f"  {size:>9,}  {ms:7.2f}  {cpu_ms:7.2f}  {found:>3}/{len(queries)}  {brute:>24}"
             f"   (bulk insert {load_s:.0f} s)",
             flush=True,
         )
     engine.dispose()
     tmp.cleanup()
+    print(
+        f"  CPU time growth {sizes[0]:,} -> {sizes[-1]:,}: {cpu_times[-1] / cpu_times[0]:.2f}x; "
+        f"slowest {max(cpu_times):.2f} ms"
+    )
     return times
 
 
@@ -331,14 +442,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     random.seed(0)
     pairs = build_pairs()
     precision, recall = print_quality(pairs)
-    ok = precision >= 0.99 and recall >= 0.95
+    ok = precision >= 0.995 and recall >= 0.95
     if not args.quality_only:
         sizes = sorted(int(s) for s in args.sizes.split(","))
         times = speed(args.db, sizes, pairs)
         growth = times[-1] / times[0]
         print(f"  growth {sizes[0]:,} -> {sizes[-1]:,}: {growth:.2f}x; slowest {max(times):.2f} ms")
         ok = ok and growth < 2 and max(times) < 5
-    print("acceptance (precision >= 0.99, recall >= 0.95, growth < 2x, < 5 ms):", ok)
+    print("acceptance (precision >= 0.995, recall >= 0.95, growth < 2x, < 5 ms):", ok)
     return 0 if ok else 1
 
 

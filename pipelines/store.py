@@ -24,7 +24,6 @@ from archive.repository import (
     start_run,
     upsert_article,
 )
-from archive.stories import link_story
 from crawler.archive_access import site_info
 from pipelines import near_duplicates
 from pipelines.common import archive_sessions, count, crawled_site, drop
@@ -68,14 +67,13 @@ class StorePipeline:
     def process_item(self, item: Article) -> Article:
         try:
             site_id = self._site_id(item)
-            signature = near_duplicates.signature(item.body)
             with session_scope(archive_sessions(self.crawler)) as session:
                 article_id, outcome = upsert_article(
                     session, site_id, item, body_hash=body_hash(item.body)
                 )
-                if outcome is not Outcome.UNCHANGED and signature is not None:
-                    link = link_story(session, article_id, signature, rule=near_duplicates.RULE)
-                    if link.matched is not None:
+                if outcome is not Outcome.UNCHANGED:
+                    link = near_duplicates.link_article(session, site_id, article_id, item.body)
+                    if link is not None and link.matched is not None:
                         count(self.crawler, "stories/copies")
                         logger.debug(
                             "%s is a copy of article %d (%.2f)", item.url, link.matched, link.score

@@ -15,13 +15,15 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.utils.misc import load_object
 from scrapy.utils.test import get_crawler
-from sqlalchemy import insert, inspect, select, text
+from sqlalchemy import func, insert, inspect, select, text
 
 from archive import models
 from archive.db import downgrade, make_engine, make_sessionmaker, session_scope, upgrade
 from archive.export import export_jsonl
 from archive.repository import Outcome, SiteInfo, ensure_site, find_article, upsert_article
 from archive.stories import link_story, revisions_of, story_copies
+from archive.stories import site_boilerplate as stories_site_boilerplate
+from benchmarks.dedup_set import newsroom_web
 from crawler import settings as project_settings
 from crawler.pages.article import ArticlePage
 from crawler.sites import SiteConfig
@@ -356,3 +358,113 @@ def test_concurrent_copies_on_postgresql_join_one_story(postgres_url: str) -> No
     thread.join(10)
     assert joined == [first_id]
     engine.dispose()
+
+
+def test_newsroom_hard_negatives_through_the_store_stay_apart_and_copies_join(
+    db_url: str,
+) -> None:
+    """A newsroom's first crawl (nothing learned yet): its stories from one template and
+    one pool of house sentences, a recycled headline, weather and blotter reports filled
+    in on three days; another newsroom's heavy edit and syndicated copy join the story
+    they copy, and nothing else is merged."""
+    reports = newsroom_web()
+    base = seed_article()
+    items: dict[str, list[Article]] = {report.site: [] for report in reports}
+    # per site, in publication order: one crawl per site
+    for n, report in enumerate(reports):
+        items[report.site].append(
+            dataclasses.replace(
+                base,
+                site=report.site,
+                url=f"https://{report.site}.id/berita/{n}/",
+                canonical_url=None,
+                title=report.title,
+                body=report.body,
+                published_at=datetime(2023, 7, 1, tzinfo=WIB) + timedelta(days=report.day),
+            )
+        )
+    stored = []
+    for name, site_items in items.items():
+        stored += run_pipelines(make_crawler(site(name), db_url), site_items)
+    assert len(stored) == len(reports)
+
+    engine = make_engine(db_url)
+    with session_scope(make_sessionmaker(engine)) as session:
+        by_url = {row.url: row for row in session.scalars(select(models.Article))}
+        labels = {
+            f"https://{report.site}.id/berita/{n}/": report.story
+            for n, report in enumerate(reports)
+        }
+        stories: dict[int, set[str]] = {}
+        for url, row in by_url.items():
+            assert row.story_id is not None
+            stories.setdefault(row.story_id, set()).add(labels[url])
+        # Every story holds one label and every label one story: no false merge, no miss.
+        assert all(len(found) == 1 for found in stories.values()), stories
+        assert len(stories) == len(set(labels.values()))
+        # The house sentences were learned as the newsroom's boilerplate.
+        learned = session.scalar(
+            select(func.count())
+            .select_from(models.SiteSentence)
+            .where(models.SiteSentence.articles >= near_duplicates.BOILERPLATE_ARTICLES)
+        )
+        assert learned is not None and learned >= 5
+    engine.dispose()
+
+
+def test_site_boilerplate_is_left_out_of_the_signature(db_url: str) -> None:
+    """Sentences a site repeats in two stored articles are its boilerplate; once
+    learned, two of its different stories sharing them no longer look alike."""
+    engine = make_engine(db_url)
+    upgrade(engine)
+    house = (
+        "Simak berita terkini seputar Banyuasin hanya di portal kami setiap hari. "
+        "Pemerintah Kabupaten Banyuasin terus mendorong partisipasi masyarakat dalam "
+        "setiap program pembangunan daerah."
+    )
+    bodies = [f"{OTHER_REPORT}\n{house}", f"{HALO_INTRO}\n{house}"]
+    with session_scope(make_sessionmaker(engine)) as session:
+        site_id = ensure_site(session, SiteInfo("contoh", "https://contoh.id/"))
+        keys = near_duplicates.sentence_keys(house)
+        assert len(keys) == 2
+        for n, body in enumerate(bodies):
+            assert stories_site_boilerplate(session, site_id, keys, min_articles=2) == (
+                frozenset(keys) if n == 2 else frozenset()
+            )
+            item = dataclasses.replace(
+                seed_article(), canonical_url=f"https://contoh.id/{n}/", body=body
+            )
+            article_id, _ = upsert_article(session, site_id, item, body_hash=None)
+            link = near_duplicates.link_article(session, site_id, article_id, body)
+            assert link is not None and link.matched is None
+        assert stories_site_boilerplate(session, site_id, keys, min_articles=2) == frozenset(keys)
+        # Another site has learned nothing.
+        other = ensure_site(session, SiteInfo("lain", "https://lain.id/"))
+        assert stories_site_boilerplate(session, other, keys, min_articles=1) == frozenset()
+    plain = near_duplicates.signature(bodies[0])
+    without = near_duplicates.signature(bodies[0], boilerplate=frozenset(keys))
+    assert plain is not None and without is not None
+    assert without.shingle_count < plain.shingle_count
+    assert without.sentence_keys == plain.sentence_keys  # every sentence is still counted
+    engine.dispose()
+
+
+def test_event_evidence_decides_between_text_copies() -> None:
+    """The same text is not the same story when the day it states, its figures, or its
+    publication time (beyond the window) differ."""
+    body = (
+        "Polres Lahat merilis 14 kasus kriminalitas yang terjadi selama sepekan hingga "
+        "Senin (17/7/2023). Kasus terbanyak adalah pencurian sepeda motor dengan 6 laporan. "
+        "Kasat Reskrim Polres Lahat, AKP Hendra Gunawan, mengimbau warga segera melapor."
+    )
+    rule = near_duplicates.RULE
+    a = near_duplicates.signature(body)
+    assert a is not None
+    assert rule.score(a, a, days_apart=0.5) is not None
+    assert rule.score(a, a, days_apart=rule.window_days + 1 if rule.window_days else 8) is None
+    next_week = near_duplicates.signature(body.replace("17/7/2023", "24/7/2023"))
+    assert next_week is not None and rule.score(a, next_week, days_apart=0.5) is None
+    other_figures = near_duplicates.signature(body.replace("14 ", "9 ").replace("6 ", "2 "))
+    assert other_figures is not None and rule.score(a, other_figures) is None
+    # The old rule saw only text and numbers.
+    assert near_duplicates.OLD_RULE.score(a, next_week) is not None
