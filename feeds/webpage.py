@@ -126,16 +126,16 @@ class Page:
         return serialized + b"\n"
 
 
-def text(parent: Any, tag: str, value: str, **attributes: str) -> Any:
-    """A child element holding ``value`` as one clean line of text."""
+def text(parent: Any, tag: str, content: str, **attributes: str) -> Any:
+    """A child element holding ``content`` as one clean line of text."""
     element = etree.SubElement(parent, tag, _attributes(attributes))
-    element.text = clean_line(value)
+    element.text = clean_line(content)
     return element
 
 
-def link(parent: Any, href: str, value: str, **attributes: str) -> Any:
+def link(parent: Any, href: str, label: str, **attributes: str) -> Any:
     anchor = etree.SubElement(parent, "a", {"href": href, **_attributes(attributes)})
-    anchor.text = clean_line(value)
+    anchor.text = clean_line(label)
     return anchor
 
 
