@@ -6,6 +6,8 @@ import asyncio
 import gzip
 import http.client
 import socket
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import AsyncExitStack, contextmanager
@@ -13,11 +15,12 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 
+import aiohttp
 import pytest
 from aiohttp import web
 
 from feeds.serve import ServeLimits, accepts_gzip, make_app, running
-from tests.conftest import serve_app
+from tests.conftest import PROJECT_ROOT, serve_app
 
 
 @pytest.fixture
@@ -244,3 +247,90 @@ def test_a_client_that_stops_reading_is_cut_off(tmp_path: Path) -> None:
             received += len(chunk)
         sock.close()
     assert 0 < received < size  # cut off: the headers and what the buffers held
+
+
+# --- memory -------------------------------------------------------------------------------
+
+SERVER_SCRIPT = """
+import sys
+from pathlib import Path
+from feeds.serve import serve_directory
+serve_directory(Path(sys.argv[1]), port=0, on_ready=lambda url: print(url, flush=True))
+"""
+MAX_SERVER_RSS_BYTES = 150 * 1024 * 1024
+
+
+def _peak_rss_bytes(pid: int) -> int:
+    """The process's peak resident set (VmHWM), from /proc."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    raise AssertionError("no VmHWM in /proc status")
+
+
+def _big_feed(path: Path, size: int) -> None:
+    item = (
+        "<item><title>Berita {n}: Pemkab salurkan bantuan benih padi</title>"
+        "<link>https://contoh.id/berita/{n}/</link><description>Ringkasan berita nomor {n} "
+        "tentang pertanian di Kabupaten Banyuasin.</description></item>\n"
+    )
+    with path.open("w", encoding="utf-8") as out:
+        out.write('<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel>\n')
+        n = 0
+        while out.tell() < size:
+            out.write(item.format(n=n))
+            n += 1
+        out.write("</channel></rss>\n")
+
+
+async def _fetch_all(url: str, clients: int) -> list[tuple[int, int, int, str]]:
+    """``clients`` concurrent GETs, half asking for gzip; (status, bytes read, Content-Length,
+    Content-Encoding) each, bodies counted and dropped as they arrive."""
+    connector = aiohttp.TCPConnector(limit=0, force_close=True)
+    timeout = aiohttp.ClientTimeout(total=300)
+    async with aiohttp.ClientSession(
+        connector=connector, timeout=timeout, auto_decompress=False
+    ) as session:
+
+        async def one(number: int) -> tuple[int, int, int, str]:
+            encoding = "gzip" if number % 2 else "identity"
+            async with session.get(url, headers={"Accept-Encoding": encoding}) as response:
+                read = 0
+                async for chunk in response.content.iter_chunked(256 * 1024):
+                    read += len(chunk)
+                return (
+                    response.status,
+                    read,
+                    int(response.headers["Content-Length"]),
+                    response.headers.get("Content-Encoding", "identity"),
+                )
+
+        return await asyncio.gather(*(one(n) for n in range(clients)))
+
+
+def test_fifty_concurrent_downloads_of_a_20_mb_feed_stay_under_150_mb(tmp_path: Path) -> None:
+    size = 20 * 1024 * 1024
+    _big_feed(tmp_path / "all.xml", size)
+    server = subprocess.Popen(
+        [sys.executable, "-c", SERVER_SCRIPT, str(tmp_path)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=PROJECT_ROOT,
+    )
+    try:
+        assert server.stdout is not None
+        url = server.stdout.readline().strip() + "all.xml"
+        results = asyncio.run(_fetch_all(url, 50))
+        peak = _peak_rss_bytes(server.pid)
+    finally:
+        server.terminate()
+        server.wait(10)
+    assert [status for status, *_ in results] == [200] * 50
+    # Every body complete: as long as its Content-Length, the identity ones the whole file.
+    assert all(read == length for _, read, length, _ in results)
+    identity = [read for _, read, _, coding in results if coding == "identity"]
+    zipped = [read for _, read, _, coding in results if coding == "gzip"]
+    assert len(identity) == len(zipped) == 25
+    assert set(identity) == {(tmp_path / "all.xml").stat().st_size}
+    assert len(set(zipped)) == 1 and zipped[0] < size // 5  # one gzip copy, shared
+    assert peak < MAX_SERVER_RSS_BYTES, f"serve peaked at {peak / 2**20:.0f} MiB"
