@@ -390,7 +390,7 @@ def render_article(loaded: ArticlePage) -> bytes:
     fields = details.fields
     title = clean_line(str(fields.get("title") or fields.get("url") or details.id))
     page = _archive_page(title)
-    main = etree.SubElement(page.body, "main", id="isi")
+    main = etree.SubElement(page.body, "main", {"id": "isi", "class": "article-page"})
     story = etree.SubElement(main, "article", {"class": "story"})
     header = etree.SubElement(story, "header")
     text_element(header, "h1", title)
@@ -406,10 +406,12 @@ def render_article(loaded: ArticlePage) -> bytes:
     if href:
         original = etree.SubElement(header, "p")
         link(original, href, "Baca di situs asli →")
-    if fields.get("lead"):
-        text_element(story, "p", str(fields["lead"]), cls="lead")
+    lead = clean_line(str(fields.get("lead") or ""))
+    body_text = str(fields.get("body") or "")
+    if lead and not clean_line(body_text).startswith(lead):  # many bodies open with the lead
+        text_element(story, "p", lead, cls="lead")
     body = etree.SubElement(story, "div", {"class": "body"})
-    paragraphs(body, str(fields.get("body") or ""), BODY_PARAGRAPHS)
+    paragraphs(body, body_text, BODY_PARAGRAPHS)
     _fields_section(main, details, zone)
     _copies_section(main, details, zone)
     _revisions_section(main, details, zone)
@@ -512,7 +514,7 @@ def _value(cell: Any, name: str, value: Any, zone: ZoneInfo) -> None:
     if name.endswith("_at"):
         moment = as_moment(value, zone)
         cell.text = format_moment(moment) if moment is not None else clean_line(str(value))
-    elif name in {"article", "story_id", "duplicate_of"} and str(value).isdigit():
+    elif name in {"article", "duplicate_of"} and str(value).isdigit():
         link(cell, f"/article/{value}", f"#{value}")
     elif name in {"url", "canonical_url", "image_url"}:
         href = safe_href(str(value))
