@@ -366,7 +366,7 @@ def render_feed_page(
 
 def _story_item(parent: Any, headline: IndexHeadline, group: str) -> None:
     item = etree.SubElement(parent, "li")
-    heading = etree.SubElement(item, "h3")
+    heading = etree.SubElement(item, "h2")
     link(heading, headline.link, headline.title)
     _byline(etree.SubElement(item, "p", {"class": "source"}), headline, group)
     if headline.summary:

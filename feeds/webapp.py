@@ -325,7 +325,7 @@ def _date(parent: Any, name: str, label: str, value: date | None) -> None:
 
 def _hit(parent: Any, hit: SearchHit) -> None:
     item = etree.SubElement(parent, "li")
-    heading = etree.SubElement(item, "h3")
+    heading = etree.SubElement(item, "h2")
     link(heading, f"/article/{hit.id}", hit.title or hit.url)
     meta = etree.SubElement(item, "p", {"class": "source"})
     text_element(meta, "span", hit.site, cls="site")

@@ -50,6 +50,26 @@ CHROMIUM_ARGS = [
 ]
 SCREENSHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
 WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
+# What a screen reader or keyboard user trips over first, checked in the rendered page.
+ACCESSIBILITY_PROBLEMS = """() => {
+  const problems = [];
+  if (document.documentElement.lang !== "id") problems.push("page language is not id");
+  if (document.querySelectorAll("h1").length !== 1) problems.push("not exactly one h1");
+  let level = 0;
+  for (const heading of document.querySelectorAll("h1, h2, h3, h4, h5, h6")) {
+    const next = Number(heading.tagName[1]);
+    if (next > level + 1) problems.push("heading level skipped at " + heading.textContent);
+    level = next;
+  }
+  for (const link of document.querySelectorAll("a")) {
+    if (!link.textContent.trim()) problems.push("link without text: " + link.href);
+  }
+  for (const control of document.querySelectorAll("input, select, textarea")) {
+    const named = (control.labels && control.labels.length) || control.getAttribute("aria-label");
+    if (!named) problems.push("control without a label: " + control.name);
+  }
+  return problems;
+}"""
 
 
 @dataclass(frozen=True)
@@ -127,9 +147,9 @@ def test_search_finds_a_story_and_links_its_article_page(served: Served) -> None
     assert status == 200
     doc = lxml.html.fromstring(body)
     results = doc.get_element_by_id("hasil").findall("li")
-    titles = [li.findtext("h3/a") for li in results]
+    titles = [li.findtext("h2/a") for li in results]
     assert title in titles
-    link = results[titles.index(title)].find("h3/a").get("href")
+    link = results[titles.index(title)].find("h2/a").get("href")
     assert re.fullmatch(r"/article/\d+", link)
     assert [m.text.casefold() for m in doc.iter("mark")][:1] == [word.casefold()]
 
@@ -295,7 +315,7 @@ def test_browser_follows_a_topic_to_its_feed_page(page: Any, served: Served) -> 
     assert page.locator("h1").inner_text() == topic
     stories = page.locator("ol.stories > li")
     assert stories.count() == count
-    hrefs = stories.locator("h3 a").evaluate_all("links => links.map(a => a.href)")
+    hrefs = stories.locator("h2 a").evaluate_all("links => links.map(a => a.href)")
     assert all(href.startswith("http") for href in hrefs)
     # The subscribe links work: the RSS file opens as a page through feed.css.
     page.get_by_role("link", name="RSS").first.click()
@@ -313,7 +333,7 @@ def test_browser_search_then_article_page(page: Any, served: Served) -> None:
     box.fill(word)
     box.press("Enter")
     page.wait_for_url(re.compile(r"/search\?"))
-    result = page.locator("#hasil li h3 a", has_text=title)
+    result = page.locator("#hasil li h2 a", has_text=title)
     assert result.count() == 1 and result.is_visible()
     assert page.get_by_role("status").inner_text().endswith(f"“{word}”")
     result.click()
@@ -360,6 +380,8 @@ def test_browser_screenshots(
                 "document.documentElement.scrollWidth - document.documentElement.clientWidth"
             )
             assert overflow <= 0, f"{name} is wider than a {viewport_width} px screen"
+            if name != "feed":
+                assert page.evaluate(ACCESSIBILITY_PROBLEMS) == [], name
             path = SCREENSHOTS / f"{name}-{width}.png"
             page.screenshot(path=str(path))
             assert path.stat().st_size > 10_000  # a rendered page, not a blank one
