@@ -143,7 +143,8 @@ def serve_directory(
     """Serve ``root`` until interrupted (Ctrl-C or SIGTERM). ``on_ready`` is called with the
     server's URL once it listens, so a caller prints it only when it is true."""
     app = make_app(root, db_url, limits=limits)
-    asyncio.run(_serve_forever(app, host, port, on_ready))
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how it is meant to stop
+        asyncio.run(_serve_forever(app, host, port, on_ready))
 
 
 async def _serve_forever(

@@ -91,7 +91,10 @@ class ArchiveReader:
     """The archive opened read-only; database work runs in threads, ``slots`` at a time."""
 
     def __init__(self, db_url: str, *, slots: int) -> None:
-        self.engine: Engine = readonly_engine(db_url)
+        try:
+            self.engine: Engine = readonly_engine(db_url)
+        except ArchiveError as exc:
+            raise ArchiveError(f"{exc} (create the archive with kabar crawl --db URL)") from None
         self._slots = asyncio.Semaphore(slots)
         try:
             with self.engine.connect() as connection:
