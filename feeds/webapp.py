@@ -283,7 +283,11 @@ def _search_form(parent: Any, form: SearchForm, known: Choices) -> None:
         },
     )
     text_element(row, "button", "Cari", type="submit")
-    filters = etree.SubElement(element, "div", {"class": "filters"})
+    box = etree.SubElement(element, "details", {"class": "filters-box"})
+    if form.site or form.topic or form.region or form.since or form.until or form.problems:
+        box.set("open", "open")
+    text_element(box, "summary", "Saring: situs, topik, wilayah, tanggal")
+    filters = etree.SubElement(box, "div", {"class": "filters"})
     _select(filters, "site", "Situs", known.sites, form.site)
     _select(filters, "topic", "Topik", known.topics, form.topic)
     _select(filters, "region", "Wilayah", known.regions, form.region)
