@@ -38,6 +38,7 @@ from feeds.webpage import (
     format_count,
     joined_links,
     link,
+    link_or_text,
     moment_element,
     text,
 )
@@ -253,7 +254,7 @@ def _feed_card(parent: Any, feed: FeedDigest, base_url: str) -> None:
     article = etree.SubElement(parent, "article", {"id": f"feed-{info.slug}", "class": "card"})
     heading = text(article, "h3", "")
     if info.home_url:  # otherwise the home page is this very index
-        link(heading, home_url(info, base_url), _short_title(info))
+        link_or_text(heading, home_url(info, base_url), _short_title(info))
     else:
         heading.text = _short_title(info)
     _feed_meta(article, feed)
@@ -280,7 +281,7 @@ def _feed_meta(parent: Any, feed: FeedDigest) -> None:
 
 def _headline_item(listing: Any, headline: IndexHeadline, group: str) -> None:
     item = etree.SubElement(listing, "li")
-    link(item, headline.link, headline.title)
+    link_or_text(item, headline.link, headline.title)
     _byline(etree.SubElement(item, "span", {"class": "source"}), headline, group)
     if group == "all" and headline.summary:
         text(item, "p", headline.summary, cls="summary")
@@ -352,7 +353,7 @@ def render_feed_page(
     if info.home_url:
         home = etree.SubElement(header, "p", {"class": "meta"})
         home.text = "Situs: "
-        link(home, home_url(info, base_url), home_url(info, base_url))
+        link_or_text(home, home_url(info, base_url), home_url(info, base_url))
     _subscribe_links(header, info, base_url)
     if not entries:
         text(main, "p", NO_ENTRIES_YET)
@@ -367,7 +368,7 @@ def render_feed_page(
 def _story_item(parent: Any, headline: IndexHeadline, group: str) -> None:
     item = etree.SubElement(parent, "li")
     heading = etree.SubElement(item, "h2")
-    link(heading, headline.link, headline.title)
+    link_or_text(heading, headline.link, headline.title)
     _byline(etree.SubElement(item, "p", {"class": "source"}), headline, group)
     if headline.summary:
         text(item, "p", headline.summary, cls="summary")

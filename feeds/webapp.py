@@ -19,7 +19,6 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, Final, TypeVar
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from aiohttp import web
@@ -41,6 +40,7 @@ from feeds.webpage import (
     link,
     moment_element,
     paragraphs,
+    safe_href,
 )
 from feeds.webpage import text as text_element
 
@@ -546,16 +546,6 @@ def as_moment(value: Any, zone: ZoneInfo) -> datetime | None:
         return None
     moment: datetime = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
     return moment.astimezone(zone)
-
-
-def safe_href(url: str) -> str | None:
-    """``url`` if it may be a link: http or https only (never ``javascript:`` and the like)."""
-    url = url.strip()
-    try:
-        scheme = urlsplit(url).scheme.lower()
-    except ValueError:
-        return None
-    return url if scheme in {"http", "https"} else None
 
 
 # --- shared -------------------------------------------------------------------------------

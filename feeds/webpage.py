@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any, Final
+from urllib.parse import urlsplit
 
 import lxml.html
 from lxml import etree
@@ -139,6 +140,25 @@ def link(parent: Any, href: str, label: str, **attributes: str) -> Any:
     return anchor
 
 
+def safe_href(url: str) -> str | None:
+    """``url`` if it may be a link: http or https only (never ``javascript:`` and the like,
+    however spelled); scraped URLs are shown as text otherwise."""
+    url = url.strip()
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        return None
+    return url if scheme in {"http", "https"} else None
+
+
+def link_or_text(parent: Any, href: str, label: str, **attributes: str) -> Any:
+    """A link to ``href`` when it is http(s) (`safe_href`), else ``label`` as plain text."""
+    safe = safe_href(href)
+    if safe is None:
+        return text(parent, "span", label, **attributes)
+    return link(parent, safe, label, **attributes)
+
+
 def moment_element(parent: Any, moment: datetime, **attributes: str) -> Any:
     """``<time datetime="…">5 Juli 2023, 10.00 WIB</time>``."""
     if moment.tzinfo is None:
@@ -163,7 +183,7 @@ def joined_links(parent: Any, links: Iterable[tuple[str, str]], separator: str =
     for value, href in links:
         if previous is not None:
             previous.tail = separator
-        previous = link(parent, href, value)
+        previous = link_or_text(parent, href, value)
 
 
 def append_text(element: Any, value: str) -> None:

@@ -391,3 +391,52 @@ def test_browser_screenshots(
     with capsys.disabled():
         for path in saved:
             print(f"\nscreenshot: {path}")
+
+
+# --- the published pages -----------------------------------------------------------------
+
+
+def test_a_syndicated_story_is_listed_once_with_every_site_that_carried_it(
+    served: Served,
+) -> None:
+    ((title, original_site, copy_site),) = stored(
+        served.db,
+        "SELECT o.title, so.name, sc.name FROM articles c "
+        "JOIN articles o ON o.id = c.duplicate_of "
+        "JOIN sites so ON so.id = o.site_id JOIN sites sc ON sc.id = c.site_id "
+        "ORDER BY c.id LIMIT 1",
+    )
+    all_page = lxml.html.fromstring((served.feeds / "all.html").read_bytes())
+    items = [li for li in all_page.iter("li") if li.findtext("h2/a") == title]
+    assert len(items) == 1  # one entry per story
+    byline = items[0].find_class("source")[0]
+    assert byline.find_class("site")[0].text == original_site
+    assert "juga di" in byline.text_content()
+    assert [a.text for a in byline.iter("a")] == [copy_site]
+
+
+def test_published_pages_escape_what_sites_wrote(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from feeds.model import FeedEntry, FeedInfo
+
+    hostile = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    entry = FeedEntry(
+        id="https://contoh.id/1",
+        link="javascript:alert(1)",
+        title=hostile,
+        published=datetime(2023, 7, 20, 3, tzinfo=UTC),
+        updated=datetime(2023, 7, 20, 3, tzinfo=UTC),
+        summary=hostile,
+        source_name=hostile,
+        also_at=((hostile, "https://lain.id/1"),),
+    )
+    info = FeedInfo("all", hostile, hostile)
+    publish(tmp_path, [(info, [entry])], base_url="http://127.0.0.1:8080/", site_title=hostile)
+    for name in ("index.html", "all.html"):
+        page = (tmp_path / name).read_bytes()
+        doc = lxml.html.fromstring(page)
+        assert not doc.xpath("//script | //img | //*[@onerror]"), name
+        assert b"&lt;script&gt;" in page, name
+        hrefs = [a.get("href", "") for a in doc.iter("a")]
+        assert not [h for h in hrefs if h.lower().startswith("javascript")], name
