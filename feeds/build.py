@@ -62,6 +62,10 @@ SOURCE_LABEL: Final = "Sumber"
 _XML_LANG: Final = "{http://www.w3.org/XML/1998/namespace}lang"
 _FIXES: Final = "kabar_fixes"
 PREPARED_CACHE_SIZE: Final = 16_384
+FEED_STYLESHEET: Final = "feed.css"
+"""Published next to the feeds (`feeds.publish`): a browser shows an RSS or Atom file through it
+as a page instead of raw XML. Referenced relatively, so it works wherever the files are served."""
+_STYLESHEET_PI: Final = f'<?xml-stylesheet type="text/css" href="{FEED_STYLESHEET}"?>\n'.encode()
 
 
 @dataclass(frozen=True)
@@ -96,7 +100,8 @@ def render_rss(info: FeedInfo, entries: Sequence[FeedEntry], *, base_url: str) -
             fe.dc.dc_language(item.language)
         if item.image_url:
             fe.enclosure(item.image_url, "0", image_media_type(item.image_url))
-    return _plain_text_as_char_refs(fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True))
+    rss = fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+    return _with_stylesheet(_plain_text_as_char_refs(rss))
 
 
 def render_atom(info: FeedInfo, entries: Sequence[FeedEntry], *, base_url: str) -> bytes:
@@ -115,7 +120,7 @@ def render_atom(info: FeedInfo, entries: Sequence[FeedEntry], *, base_url: str) 
         fixes.links = _atom_entry_links(item)
         if item.language and item.language != info.language:
             fixes.xml_lang = item.language
-    return bytes(fg.atom_str(pretty=True, encoding="UTF-8", xml_declaration=True))
+    return _with_stylesheet(bytes(fg.atom_str(pretty=True, encoding="UTF-8", xml_declaration=True)))
 
 
 def render_json(info: FeedInfo, entries: Sequence[FeedEntry], *, base_url: str) -> bytes:
@@ -283,6 +288,13 @@ def _plain_text_as_char_refs(xml: bytes) -> bytes:
         return b"<%s>%s</%s>" % (match.group(1), text, match.group(1))
 
     return _RSS_PLAIN_TEXT_RE.sub(encode, xml)
+
+
+def _with_stylesheet(xml: bytes) -> bytes:
+    """The ``<?xml-stylesheet?>`` instruction right after the XML declaration (feedgen has no
+    way to add a processing instruction)."""
+    declaration, end, rest = xml.partition(b"?>\n")
+    return declaration + end + _STYLESHEET_PI + rest
 
 
 # --- JSON Feed ----------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Write every feed, ``index.html`` and ``feeds.opml`` into the directory a web server serves.
+"""Write every feed (three formats and a page), ``index.html``, ``feeds.opml`` and the feeds'
+stylesheet into the directory a web server serves.
 
 Readers poll feeds constantly, so the directory must never show a half-written file and must
 not change when nothing changed: each file is written to a temporary file in the same
@@ -25,15 +26,21 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
 
-from feeds import build, collect, index, model, text
-from feeds.build import render_atom, render_json, render_rss
-from feeds.index import render_index_html, render_opml, summarize
+from feeds import build, collect, index, model, text, webpage
+from feeds.build import FEED_STYLESHEET, render_atom, render_json, render_rss
+from feeds.index import (
+    FeedDigest,
+    IndexHeadline,
+    page_filename,
+    render_feed_page,
+    render_index_html,
+    render_opml,
+    summarize,
+)
 from feeds.model import (
     FORMATS,
     INDEX_FILENAME,
     OPML_FILENAME,
-    FeedSummary,
-    Headline,
     PendingFeed,
     feed_filename,
 )
@@ -97,15 +104,15 @@ def publish(
     old_state = read_state(out_dir)
     report = PublishReport()
     files: dict[str, bytes | None] = {}  # None: kept as it is on disk
-    summaries: list[FeedSummary] = []
+    summaries: list[FeedDigest] = []
     new_state: dict[str, Any] = {}
     for feed in feeds:
         pending = feed if isinstance(feed, PendingFeed) else PendingFeed.of(*feed)
         info = pending.info
-        names = [feed_filename(info.slug, fmt) for fmt in FORMATS]
+        names = feed_filenames(info.slug)
         if names[0] in files:
             raise ValueError(f"feed slug {info.slug!r} is used twice")
-        key = _render_key(pending, base_url)
+        key = _render_key(pending, base_url, site_title)
         kept = old_state.get(info.slug)
         if (
             key is not None
@@ -119,13 +126,14 @@ def publish(
         else:
             entries = pending.load()
             summary = summarize(info, entries)
-            files.update(render_feed(info, entries, base_url=base_url))
+            files.update(render_feed(info, entries, base_url=base_url, site_title=site_title))
         if key is not None:
             new_state[info.slug] = _summary_to_state(key, summary)
         summaries.append(summary)
         report.feeds += 1
     files[INDEX_FILENAME] = render_index_html(summaries, base_url=base_url, site_title=site_title)
     files[OPML_FILENAME] = render_opml(summaries, base_url=base_url, site_title=site_title)
+    files[FEED_STYLESHEET] = webpage.FEED_CSS
     # Track the union first, so a crash mid-way leaves no file the next run cannot clean up.
     write_manifest(out_dir, previous | files.keys())
     # A fingerprint is only trusted once its files are written: until then keep only those of
@@ -143,19 +151,33 @@ def publish(
     return report
 
 
-def render_feed(info: FeedInfo, entries: Sequence[FeedEntry], *, base_url: str) -> dict[str, bytes]:
-    """The three files of one feed, by name."""
-    return {
-        feed_filename(info.slug, fmt): render(info, entries, base_url=base_url)
-        for fmt, render in _RENDERERS.items()
+def feed_filenames(slug: str) -> list[str]:
+    """The files of one feed: its three formats, then its page; refuses a slug whose page
+    would overwrite the index."""
+    page = page_filename(slug)
+    if page in {INDEX_FILENAME, FEED_STYLESHEET}:
+        raise ValueError(f"feed slug {slug!r} would overwrite {page}")
+    return [*(feed_filename(slug, fmt) for fmt in FORMATS), page]
+
+
+def render_feed(
+    info: FeedInfo, entries: Sequence[FeedEntry], *, base_url: str, site_title: str = "kabar"
+) -> dict[str, bytes]:
+    """The files of one feed, by name: RSS, Atom, JSON Feed and the feed's HTML page."""
+    names = feed_filenames(info.slug)
+    files = {
+        name: render(info, entries, base_url=base_url)
+        for name, render in zip(names, _RENDERERS.values(), strict=False)
     }
+    files[names[-1]] = render_feed_page(info, entries, base_url=base_url, site_title=site_title)
+    return files
 
 
 # --- incremental state --------------------------------------------------------------------
 
 
 _CODE_FINGERPRINT: Final = code_fingerprint(
-    (collect, build, index, model, text, core_html, core_text, core_urls, core_taxonomy),
+    (collect, build, index, model, text, webpage, core_html, core_text, core_urls, core_taxonomy),
     packages=("feedgen", "lxml", "lxml_html_clean"),
 )
 """What the feeds are made by: their selection, renderers and the core's HTML, text and URL
@@ -163,28 +185,39 @@ policy and taxonomy, and feedgen's and lxml's versions. Files built by other cod
 None (a source that cannot be read) means nothing is skipped."""
 
 
-def _render_key(feed: PendingFeed, base_url: str) -> str | None:
+def _render_key(feed: PendingFeed, base_url: str, site_title: str) -> str | None:
     if feed.fingerprint is None or _CODE_FINGERPRINT is None:
         return None
-    parts = [_CODE_FINGERPRINT, base_url, repr(feed.info), feed.fingerprint]
+    parts = [_CODE_FINGERPRINT, base_url, site_title, repr(feed.info), feed.fingerprint]
     return hashlib.sha256(json.dumps(parts).encode("utf-8")).hexdigest()
 
 
-def _summary_to_state(key: str, summary: FeedSummary) -> dict[str, Any]:
+def _summary_to_state(key: str, summary: FeedDigest) -> dict[str, Any]:
     return {
         "key": key,
-        "headlines": [[h.title, h.link, h.published.isoformat()] for h in summary.headlines],
+        "headlines": [
+            [h.title, h.link, h.published.isoformat(), h.source, h.also_at, h.summary]
+            for h in summary.headlines
+        ],
         "updated": summary.updated.isoformat() if summary.updated else None,
+        "count": summary.count,
     }
 
 
-def _summary_from_state(info: FeedInfo, kept: dict[str, Any]) -> FeedSummary:
+def _summary_from_state(info: FeedInfo, kept: dict[str, Any]) -> FeedDigest:
     headlines = tuple(
-        Headline(title, link, datetime.fromisoformat(published))
-        for title, link, published in kept["headlines"]
+        IndexHeadline(
+            title,
+            link,
+            datetime.fromisoformat(published),
+            source,
+            tuple((str(name), str(url)) for name, url in also_at),
+            summary,
+        )
+        for title, link, published, source, also_at, summary in kept["headlines"]
     )
     updated = datetime.fromisoformat(kept["updated"]) if kept["updated"] else None
-    return FeedSummary(info, headlines, updated)
+    return FeedDigest(info, headlines, updated, int(kept["count"]))
 
 
 def read_state(out_dir: Path) -> dict[str, dict[str, Any]]:

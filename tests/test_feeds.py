@@ -397,12 +397,14 @@ def two_feeds() -> list[tuple[FeedInfo, list[FeedEntry]]]:
 FEED_FILES = sorted(
     feed_filename(slug, fmt) for slug in ("all", "topic-pemerintahan") for fmt in FORMATS
 )
+FEED_PAGES = ["all.html", "topic-pemerintahan.html"]
+DIRECTORY_FILES = ["index.html", "feeds.opml", "feed.css"]
 
 
 def test_publish_writes_all_files(tmp_path: Path) -> None:
     report = publish(tmp_path, two_feeds(), base_url=BASE_URL)
     assert report.feeds == 2
-    assert sorted(report.written) == sorted([*FEED_FILES, "index.html", "feeds.opml"])
+    assert sorted(report.written) == sorted([*FEED_FILES, *FEED_PAGES, *DIRECTORY_FILES])
     assert report.unchanged == [] and report.removed == []
     assert (tmp_path / "all.xml").read_bytes() == render_rss(
         INFO, two_feeds()[0][1], base_url=BASE_URL
@@ -418,7 +420,7 @@ def test_second_publish_with_same_input_rewrites_nothing(tmp_path: Path) -> None
         os.utime(path, (past, past))
     report = publish(tmp_path, two_feeds(), base_url=BASE_URL)
     assert report.written == [] and report.removed == []
-    assert len(report.unchanged) == len(FEED_FILES) + 2
+    assert len(report.unchanged) == len(FEED_FILES) + len(FEED_PAGES) + len(DIRECTORY_FILES)
     assert all(path.stat().st_mtime == past for path in tmp_path.iterdir())
 
 
@@ -429,7 +431,9 @@ def test_publish_rewrites_only_changed_files(tmp_path: Path) -> None:
     feeds[1] = (topic, [make_entry(1, title="Judul baru"), *topic_entries[1:]])
     report = publish(tmp_path, feeds, base_url=BASE_URL)
     changed_topic = [feed_filename(topic.slug, fmt) for fmt in FORMATS]
-    assert sorted(report.written) == sorted([*changed_topic, "index.html"])
+    assert sorted(report.written) == sorted(
+        [*changed_topic, "topic-pemerintahan.html", "index.html"]
+    )
 
 
 def test_publish_removes_only_feeds_it_wrote(tmp_path: Path) -> None:
@@ -438,6 +442,7 @@ def test_publish_removes_only_feeds_it_wrote(tmp_path: Path) -> None:
     report = publish(tmp_path, two_feeds()[:1], base_url=BASE_URL)
     assert sorted(report.removed) == [
         "topic-pemerintahan.atom",
+        "topic-pemerintahan.html",
         "topic-pemerintahan.json",
         "topic-pemerintahan.xml",
     ]
@@ -574,7 +579,7 @@ def test_unchanged_fingerprint_skips_loading_and_keeps_output(tmp_path: Path) ->
     )
     assert loads == [topic.slug] and report.skipped == [all_info.slug]
     assert sorted(report.written) == sorted(
-        [*(feed_filename(topic.slug, f) for f in FORMATS), "index.html"]
+        [*(feed_filename(topic.slug, f) for f in FORMATS), "topic-pemerintahan.html", "index.html"]
     )
     # Identical to a full rebuild of the same input, index page included.
     fresh = tmp_path / "fresh"

@@ -10,9 +10,9 @@ from scrapy.utils.test import get_crawler
 
 from benchmarks.regions import big_body, quality, tag
 from benchmarks.regions_set import build_cases
-from crawler.items import Article
 from crawler.sites import SiteConfig
 from crawler.spiders.site import SiteSpider
+from kabar.core.article import Article
 from pipelines.regions import RegionsPipeline, default_gazetteer
 
 
