@@ -98,25 +98,6 @@ class PendingFeed:
         return cls(info, lambda: entries)
 
 
-@dataclass(frozen=True)
-class Headline:
-    """What the index page shows of an entry, and all it needs to remember of one."""
-
-    title: str
-    link: str
-    published: datetime
-
-
-@dataclass(frozen=True)
-class FeedSummary:
-    """What ``index.html`` and ``feeds.opml`` need of a feed: its first headlines and its
-    newest ``updated``, small enough to keep between runs for feeds not rebuilt."""
-
-    info: FeedInfo
-    headlines: tuple[Headline, ...]
-    updated: datetime | None
-
-
 def feed_filename(slug: str, fmt: FeedFormat) -> str:
     """The file name of one format of a feed, e.g. ``topic-pemerintahan.atom``."""
     return slug + _SUFFIX[fmt]
