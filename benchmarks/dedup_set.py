@@ -960,7 +960,8 @@ def newsroom_web(*, seed: int = SEED) -> list[Report]:
     six of its own stories (three of one kind from the same template choices), one
     under a recycled headline, a weather report and a police blotter each filled in
     on three days; another newsroom's heavy edit of one story and a syndicated copy
-    of another, and that newsroom's own template report of the first day."""
+    of another, and that newsroom's own template report of the first day; two items
+    of the regent's agenda the same day, the second posted again whole."""
     rng = random.Random(seed)
     places = _places()
     room, other = _newsrooms(rng, places, 2)
@@ -1006,6 +1007,17 @@ def newsroom_web(*, seed: int = SEED) -> list[Report]:
     reports.append(
         Report(other.name, "Cuaca", _template_report("cuaca", filled, other), 2, "other-cuaca")
     )
+    # Two items of the regent's agenda the same day, and the second posted again whole
+    # under another address with a line added.
+    facts = _home_facts(rng, room, places)
+    again = {**_home_facts(rng, room, places), "tanggal": facts["tanggal"]}
+    first_item, second_item = rng.sample(range(len(AGENDA)), 2)
+    agenda = _agenda_report(rng, room, facts, first_item)
+    second = _agenda_report(rng, room, again, second_item)
+    reports.append(Report(room.name, "Agenda Bupati", agenda, 7, "agenda-0"))
+    reports.append(Report(room.name, "Agenda Bupati", second, 7.2, "agenda-1"))
+    reposted = second.replace("\n(", "\nFoto: dokumentasi Humas\n(")
+    reports.append(Report(room.name, "Agenda Bupati (2)", reposted, 7.3, "agenda-1"))
     return reports
 
 

@@ -468,3 +468,23 @@ def test_event_evidence_decides_between_text_copies() -> None:
     assert other_figures is not None and rule.score(a, other_figures) is None
     # The old rule saw only text and numbers.
     assert near_duplicates.OLD_RULE.score(a, next_week) is not None
+
+
+def test_a_sites_own_articles_are_one_story_only_when_nearly_whole() -> None:
+    """Half the text shared is a copy across sites, but on one site it is the
+    newsroom's stock text around two different stories; a repost is nearly whole."""
+    rule = near_duplicates.RULE
+    assert rule.same_site is not None
+    shared = OTHER_REPORT.split("\n")[0]
+    a = near_duplicates.signature(f"{shared}\n{HALO_INTRO}")
+    b = near_duplicates.signature(
+        f"{shared}\nPetugas puskesmas keliling memeriksa kesehatan lansia dan balita di balai "
+        "desa, sementara kader posyandu membagikan makanan tambahan kepada ibu hamil. Warga "
+        "yang sakit dirujuk ke rumah sakit daerah dengan ambulans desa tanpa biaya."
+    )
+    repost = near_duplicates.signature(f"{shared}\n{HALO_INTRO}\nFoto: dokumentasi Humas")
+    assert a is not None and b is not None and repost is not None
+    score = rule.score(a, b)
+    assert score is not None and score < rule.same_site
+    assert rule.score(a, b, same_site=True) is None
+    assert rule.score(a, repost, same_site=True) is not None
