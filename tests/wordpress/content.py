@@ -140,4 +140,17 @@ def new_posts(
     return ops
 
 
+def back_dated_posts(
+    seed: str, newest: datetime, authors: list[int], count: int
+) -> list[dict[str, Any]]:
+    """``count`` posts published now but dated minutes before the ``newest`` post: on
+    the first page of every listing, yet WordPress's feed Last-Modified (its newest
+    post's modified time) does not move."""
+    rng = random.Random(seed)
+    return [
+        published_post(rng, 300 + n, newest - timedelta(minutes=n + 1), authors)
+        for n in range(count)
+    ]
+
+
 AUTHORS = (("rina", "Rina Marlina"), ("agus", "Agus Salim"), ("dewi", "Dewi Lestari"))
