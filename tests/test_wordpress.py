@@ -25,7 +25,6 @@ from typing import Any
 
 import pytest
 
-from crawler.discovery.urls import canonical_url
 from tests.conftest import run_kabar
 from tests.test_crawl_e2e import report
 from tests.wordpress import content
@@ -126,7 +125,9 @@ class Story:
 
 
 def _key(url: str) -> str:
-    return canonical_url(url)
+    """WordPress's permalinks are already in kabar's canonical form (lower-case host,
+    one query parameter at most), so they compare as they are."""
+    return url
 
 
 def _archive(db: Path) -> tuple[dict[str, tuple[str, str]], dict[str, int], set[str]]:

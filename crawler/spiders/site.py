@@ -641,19 +641,24 @@ class SiteSpider(scrapy.Spider):
             for u in page_links(response.selector, response.url)
             if same_site(u, self.site.netloc)
         ]
-        requests, outcomes = self._schedule(
-            Candidate(url=u) for u in links if self._is_article_link(u)
-        )
+        articles = [u for u in links if self._is_article_link(u)]
+        requests, outcomes = self._schedule(Candidate(url=u) for u in articles)
         yield from requests
-        if "new" in outcomes or (self.full and "known" in outcomes):
+        # The articles of this listing's earlier pages: a pager showing only those again
+        # is endless, while articles seen through another listing (a section and the
+        # homepage overlap) do not end a first, complete listing.
+        chain = response.meta.get("kabar_chain", frozenset()) | frozenset(articles)
+        fresh = not set(articles) <= response.meta.get("kabar_chain", frozenset())
+        if "new" in outcomes or (self.full and fresh and {"known", "seen"} & set(outcomes)):
             # Page on while pages hold articles we do not have (or, until the site was
-            # listed completely once, any article not seen in this run).
+            # listed completely once, any article of the listing not on its earlier pages).
             following = next_page_link(response.selector, response.url) or _following_page(
                 response.url, [u for u in links if self._is_listing_link(u)]
             )
             if following and same_site(following, self.site.netloc):
                 request = self._section_request(canonical_url(following))
                 if request is not None:
+                    request.meta["kabar_chain"] = chain
                     yield request
         if self.discovery.last_success_at is None:
             for url in links:
