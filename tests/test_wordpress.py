@@ -159,9 +159,11 @@ def _last_stats(db: Path) -> dict[str, Any]:
 def _age_s(db: Path, url: str) -> int:
     """Whole seconds since the stored article's publication, as kabar stored it."""
     with sqlite3.connect(db) as connection:
-        (published,) = connection.execute(
+        row = connection.execute(
             "SELECT published_at FROM articles WHERE canonical_url = ?", (url,)
         ).fetchone()
+    assert row is not None and row[0], f"{url} is not stored: nothing to revisit"
+    published = row[0]
     moment = datetime.fromisoformat(published)
     moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     return int((datetime.now(UTC) - moment).total_seconds())
