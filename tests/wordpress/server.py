@@ -129,7 +129,7 @@ def ensure_installed() -> None:
     if _have_packages():
         return
     if os.geteuid() != 0 or shutil.which("apt-get") is None:
-        raise Unavailable(f"needs {' '.join(PACKAGES)} (not installed, and not root)")
+        raise Unavailable(f"needs {' '.join(PACKAGES)} (missing; installing them needs root)")
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     command = ["apt-get", "-o", "DPkg::Lock::Timeout=600", "install", "-y", "-q"]
     result = subprocess.run(
