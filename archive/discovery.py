@@ -1,10 +1,12 @@
 """The archive side of incremental crawling: what discovery learned per site, the
-articles already stored, and HTTP validators for conditional requests."""
+articles already stored and those due a re-check for edits, and HTTP validators for
+conditional requests."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, type_coerce
 from sqlalchemy.exc import IntegrityError
@@ -120,3 +122,43 @@ def save_dead_urls(session: Session, site_name: str, reasons: dict[str, str]) ->
         else:
             row.reason, row.checked_at = reason, now
     session.flush()
+
+
+def due_revisits(
+    session: Session,
+    site_name: str,
+    *,
+    now: datetime,
+    last_run: datetime,
+    ages: Sequence[timedelta],
+    limit: int,
+) -> list[str]:
+    """URLs of the site's articles to fetch again for edits, youngest first.
+
+    An article is due when one of the ``ages`` after its publication (a decaying
+    schedule: 1 h, 6 h, 24 h, 3 days) fell since the last run (``last_run``) and since
+    it was fetched: a site whose listings show no modified date (WordPress's RSS2 and
+    core sitemaps, listing pages) reveals an edit only on the article's page."""
+    if not ages:
+        return []
+    oldest = min(last_run, now) - max(ages)  # a last point may have fallen since
+    rows = session.execute(
+        select(models.Article.url, models.Article.published_at, models.Article.fetched_at)
+        .join(models.Site)
+        .where(
+            models.Site.name == site_name,
+            models.Article.published_at.is_not(None),
+            models.Article.published_at >= oldest,
+        )
+        .order_by(models.Article.published_at.desc())
+    ).all()
+    due: list[str] = []
+    for url, published, fetched in rows:
+        if published is None:
+            continue
+        after: datetime = max(last_run, fetched) if fetched is not None else last_run
+        if any(after < published + age <= now for age in ages):
+            due.append(url)
+            if len(due) >= limit:
+                break
+    return due

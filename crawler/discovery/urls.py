@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 import re
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from parsel import Selector
 
@@ -41,13 +41,37 @@ _DATE_PATH = re.compile(r"/(?:19|20)\d\d/(?:0?[1-9]|1[0-2])(?:/(?:0?[1-9]|[12]\d
 _ID_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+){2,}[-/]?\d*(?:\.html?)?/?$")
 _NUMERIC_ID = re.compile(r"/(?:read|berita|news|artikel|post)/\d{3,}")
 _PAGINATION = re.compile(r"/page/\d+/?$|[?&](?:page|paged)=\d+")
+_FRONT_PATHS = frozenset({"/", "/index.php"})
+"""Where WordPress's query-string URLs live ("Plain" permalinks: ``/?p=123``)."""
+_WP_ARTICLE_QUERY = re.compile(r"^\d+$")
+_WP_OTHER_QUERY = frozenset(
+    {"page_id", "attachment_id", "feed", "replytocom", "preview", "rest_route", "s"}
+)
+"""Query keys of WordPress's front URLs that are no article and no listing: pages (an
+outlet's "Redaksi" or "Pedoman Media Siber"), attachments, feeds, comment replies, the
+REST API, previews and search."""
+_WP_LISTING_QUERY = frozenset({"cat", "tag", "author", "m", "year", "monthnum", "day", "paged"})
+
+
+def _front_query_kind(query: str) -> UrlKind | None:
+    """What a WordPress front URL's query makes it (``/?p=123`` an article), or None."""
+    params = dict(parse_qsl(query, keep_blank_values=True))
+    if params.keys() & _WP_OTHER_QUERY:
+        return UrlKind.OTHER
+    if "p" in params:
+        return UrlKind.ARTICLE if _WP_ARTICLE_QUERY.match(params["p"]) else UrlKind.OTHER
+    if params.keys() & _WP_LISTING_QUERY:
+        return UrlKind.LISTING
+    return None
 
 
 def classify_url(url: str, *, article_pattern: str | None = None) -> UrlKind:
     """Guess from its shape alone what a same-site URL points to.
 
     Regional WordPress sites put articles at ``/YYYY/MM/DD/slug/`` or ``/slug/``
-    with a long hyphenated slug; listings live under ``/category/`` and friends.
+    with a long hyphenated slug, or, with WordPress's default "Plain" permalinks, at
+    ``/?p=123`` (its pages at ``/?page_id=2``: no articles); listings live under
+    ``/category/`` and friends (``/?cat=3``).
     ``article_pattern`` (a site override) decides alone when given.
     """
     parts = urlsplit(url)
@@ -59,6 +83,12 @@ def classify_url(url: str, *, article_pattern: str | None = None) -> UrlKind:
     segments = [s for s in path.lower().split("/") if s]
     if any(s in _NON_ARTICLE_SEGMENTS for s in segments) or "s=" in parts.query.split("&")[0]:
         return UrlKind.OTHER
+    if parts.query and path in _FRONT_PATHS:
+        kind = _front_query_kind(parts.query)
+        if kind is UrlKind.ARTICLE and article_pattern is not None:
+            return UrlKind.OTHER  # the site's pattern decides alone
+        if kind is not None:
+            return kind
     if not segments or _PAGINATION.search(path + ("?" + parts.query if parts.query else "")):
         return UrlKind.LISTING
     if segments[0] in _LISTING_SEGMENTS:

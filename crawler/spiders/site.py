@@ -38,6 +38,7 @@ from twisted.internet.error import (
 from archive.db import session_scope
 from archive.discovery import (
     SiteState,
+    due_revisits,
     known_articles,
     load_dead_urls,
     load_site_state,
@@ -90,6 +91,9 @@ VERSION_SLACK = timedelta(minutes=1)
 ABSENT = frozenset({"http_401", "http_403", "http_404", "http_410"})
 """Answers meaning "no such entry point here" when discovery probes one."""
 """A listing's modified time must pass the stored version by this much to refetch."""
+REVISIT_AGES_S = (3600, 6 * 3600, 86400, 3 * 86400)
+"""When an article is fetched again for edits, in seconds after its publication
+(``KABAR_REVISIT_AGES_S``): where listings show no modified date, edits come early."""
 
 
 def _class_name(site_name: str) -> str:
@@ -148,6 +152,7 @@ class SiteSpider(scrapy.Spider):
         self.discovery = SiteState()
         self.known: dict[str, datetime] = {}
         self.dead: set[str] = set()
+        self.revisits: list[str] = []
         self.new_dead: dict[str, str] = {}
         self.validators: dict[str, tuple[str | None, str | None]] = {}
         self.new_validators: dict[str, tuple[str | None, str | None]] = {}
@@ -169,6 +174,7 @@ class SiteSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> SiteSpider:
         spider: SiteSpider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider._robots_parsed, signal=signals.robots_parsed)
+        crawler.signals.connect(spider._request_dropped, signal=signals.request_dropped)
         return spider
 
     # -- bookkeeping ---------------------------------------------------------
@@ -199,6 +205,16 @@ class SiteSpider(scrapy.Spider):
         if not robotparser.allowed(self.site.url, self.settings.get("USER_AGENT")):
             logger.error("%s: robots.txt forbids crawling %s", self.name, self.site.url)
 
+    def _request_dropped(self, request: Request, spider: scrapy.Spider) -> None:
+        """An article URL whose redirects lead back to a URL already fetched (a loop):
+        Scrapy drops it silently; remember it, or every run would take it for new."""
+        if (
+            spider is self
+            and request.meta.get(KIND_META) == "article"
+            and request.meta.get("redirect_urls")
+        ):
+            self._mark_dead(request, "redirect_loop")
+
     def _load_state(self) -> None:
         try:
             with session_scope(archive_sessions(self.crawler)) as session:
@@ -207,9 +223,29 @@ class SiteSpider(scrapy.Spider):
                 recheck = timedelta(days=self.settings.getfloat("KABAR_DEAD_URL_RECHECK_DAYS", 3))
                 self.dead = load_dead_urls(session, self.name, since=self.started_at - recheck)
                 self.validators = load_validators(session, prefix=self.site.url)
+                self.revisits = self._due_revisits(session)
         except SQLAlchemyError as exc:
             self._inc("errors/database")
             logger.error("%s: no incremental state (%s)", self.name, exc.__class__.__name__)
+
+    def _due_revisits(self, session: Any) -> list[str]:
+        """Stored articles to fetch again for edits (``archive.discovery.due_revisits``):
+        not under the REST API, whose listing gives each post's modified time."""
+        last = self.discovery.last_success_at
+        if last is None or self.discovery.strategy in (None, "wp_rest"):
+            return []
+        ages = [
+            timedelta(seconds=float(age))
+            for age in self.settings.getlist("KABAR_REVISIT_AGES_S", list(REVISIT_AGES_S))
+        ]
+        return due_revisits(
+            session,
+            self.name,
+            now=self.started_at,
+            last_run=last,
+            ages=ages,
+            limit=self.settings.getint("KABAR_REVISIT_MAX_PER_RUN", 50),
+        )
 
     def closed(self, reason: str) -> None:
         """Remember what worked and the validators seen, for the next run."""
@@ -241,6 +277,16 @@ class SiteSpider(scrapy.Spider):
             # A probed entry point (a guessed /feed/, /sitemap.xml, /wp-json/) that
             # the site does not have: discovery at work, not a fault of the site.
             self._inc(f"discovery/absent/{request.meta.get(KIND_META)}")
+        elif request.meta.get("kabar_revisit") and kind in ABSENT:
+            # A stored article the site took down (WordPress's trash): the archive
+            # keeps what was published.
+            self._inc("revisit/gone")
+            return
+        elif _past_last_feed_page(request, kind):
+            # WordPress answers 404 past its feed's last page: the feed was read to
+            # its end, nothing is missing.
+            self._inc("feed/end")
+            return
         else:
             self._inc(f"errors/{kind}")
             logger.warning("%s: %s failed: %s", self.name, request.url, kind)
@@ -256,9 +302,18 @@ class SiteSpider(scrapy.Spider):
 
     def _mark_dead(self, request: Request, reason: str) -> None:
         """Remember an article-like URL that gave no article (under the URL it was
-        discovered as, before any redirect), so the next runs skip it."""
-        first = (request.meta.get("redirect_urls") or [request.url])[0]
-        self.new_dead[canonical_url(first)] = reason
+        discovered as, before any redirect), so the next runs skip it.
+
+        Only URLs that never yielded an article: a stored article that fails once (a
+        bad fetch, an edit that left it two lines long) keeps its stored version and
+        is fetched again when next listed as changed, so its later edits are seen."""
+        first = canonical_url((request.meta.get("redirect_urls") or [request.url])[0])
+        if first in self.known or canonical_url(request.url) in self.known:
+            if reason in ("not_article", "extraction", "not_html"):
+                self._inc("errors/regressed_extraction")
+                logger.warning("%s: stored article %s no longer extracts", self.name, first)
+            return
+        self.new_dead[first] = reason
 
     def _entry_ok(self, url: str, role: str) -> None:
         self.entries_open -= 1
@@ -369,7 +424,7 @@ class SiteSpider(scrapy.Spider):
             return "old", None
         if url in self.scheduled:
             return "seen", None
-        if url in self.dead:
+        if url in self.dead and url not in self.known:  # a stored article never dies
             self._inc("skipped/dead")
             return "known", None
         stored = self.known.get(url)
@@ -417,6 +472,16 @@ class SiteSpider(scrapy.Spider):
             self.plan = order
         for request in self._next_strategy():
             yield request
+        for url in self.revisits:
+            # Scrapy's duplicate filter drops a listing's request for the same URL.
+            self._inc("revisit/requested")
+            yield Request(
+                url,
+                callback=self.parse_article,
+                errback=self.on_error,
+                priority=5,
+                meta={KIND_META: "article", "kabar_revisit": True},
+            )
 
     def _home_request(self) -> Request:
         return Request(
@@ -508,14 +573,18 @@ class SiteSpider(scrapy.Spider):
         requests, outcomes = self._schedule(
             Candidate(url=u) for u in self.home_links if self._is_article_link(u)
         )
+        listings = [u for u in self.home_links if self._is_listing_link(u)]
         # A later run follows sections only when the homepage may not show everything
-        # new: every article on it is new (when some are known, the rest is older).
-        if self.full or ("new" in outcomes and "known" not in outcomes):
-            for url in self.home_links:
-                if self._is_listing_link(url):
-                    request = self._section_request(url)
-                    if request is not None:
-                        requests.append(request)
+        # new: every article on it is new (when some are known, the rest is older) ...
+        if not (self.full or ("new" in outcomes and "known" not in outcomes)):
+            # ... but it pages on while a page shows anything new: a known post on it
+            # (a sticky one, a "recent posts" widget) does not mean the rest is older.
+            following = _following_page(self.site.url, listings) if "new" in outcomes else None
+            listings = [following] if following else []
+        for url in listings:
+            request = self._section_request(url)
+            if request is not None:
+                requests.append(request)
         return requests
 
     # -- callbacks ---------------------------------------------------------------
@@ -574,17 +643,24 @@ class SiteSpider(scrapy.Spider):
             for u in page_links(response.selector, response.url)
             if same_site(u, self.site.netloc)
         ]
-        requests, outcomes = self._schedule(
-            Candidate(url=u) for u in links if self._is_article_link(u)
-        )
+        articles = [u for u in links if self._is_article_link(u)]
+        requests, outcomes = self._schedule(Candidate(url=u) for u in articles)
         yield from requests
-        if "new" in outcomes or (self.full and "known" in outcomes):
+        # The articles of this listing's earlier pages: a pager showing only those again
+        # is endless, while articles seen through another listing (a section and the
+        # homepage overlap) do not end a first, complete listing.
+        chain = response.meta.get("kabar_chain", frozenset()) | frozenset(articles)
+        fresh = not set(articles) <= response.meta.get("kabar_chain", frozenset())
+        if "new" in outcomes or (self.full and fresh and {"known", "seen"} & set(outcomes)):
             # Page on while pages hold articles we do not have (or, until the site was
-            # listed completely once, any article not seen in this run).
-            following = next_page_link(response.selector, response.url)
+            # listed completely once, any article of the listing not on its earlier pages).
+            following = next_page_link(response.selector, response.url) or _following_page(
+                response.url, [u for u in links if self._is_listing_link(u)]
+            )
             if following and same_site(following, self.site.netloc):
                 request = self._section_request(canonical_url(following))
                 if request is not None:
+                    request.meta["kabar_chain"] = chain
                     yield request
         if self.discovery.last_success_at is None:
             for url in links:
@@ -603,7 +679,13 @@ class SiteSpider(scrapy.Spider):
         try:
             parsed = parse(response)
         except error as exc:
-            self._inc(f"errors/bad_{role}")
+            if response.meta.get("kabar_first") and isinstance(response, HtmlResponse):
+                # A web page where a feed or sitemap was probed: WordPress serves its
+                # homepage for /feed/ on "Plain" permalink sites, "disable feeds"
+                # plugins redirect there. The site has no such entry point.
+                self._inc(f"discovery/absent/{role}")
+            else:
+                self._inc(f"errors/bad_{role}")
             logger.info("%s: %s is no usable %s: %s", self.name, response.url, role, exc)
             if response.meta.get("kabar_first"):
                 yield from self._entry_failed(response.url, role)
@@ -647,20 +729,21 @@ class SiteSpider(scrapy.Spider):
         )
         if candidates is None:
             return
+        if _WORDPRESS_GENERATOR in response.body[:4096]:
+            # WordPress's feed validators are its newest post's modified time: a post
+            # published back-dated behind it gets a 304. Such a feed is read whole
+            # each run (one request either way; a 304 saves only bytes).
+            self.new_validators.pop(response.url, None)
         requests, outcomes = self._schedule(candidates)
         yield from requests
         page = int(response.meta.get("kabar_page", 1))
         if page > 1 and all(outcome == "seen" for outcome in outcomes):
             # A feed that does not page (it repeats itself): listings fill the gap.
             yield from self._backfill()
-        elif (
-            candidates
-            and "old" not in outcomes
-            and ("new" in outcomes or self.full)
-            and (self.full or "known" not in outcomes)
-        ):
-            # Older items may be missing (every item new, or the site never listed
-            # completely): WordPress pages its feeds.
+        elif candidates and "old" not in outcomes and ("new" in outcomes or self.full):
+            # Older items may be missing (a page held something new — a known item
+            # beside it does not mean the rest is older: editors back-date posts — or
+            # the site never listed completely): WordPress pages its feeds.
             if page < self.settings.getint("KABAR_MAX_FEED_PAGES", 20):
                 base = response.meta.get("kabar_feed", response.url)
                 sep = "&" if "?" in base else "?"
@@ -699,6 +782,10 @@ class SiteSpider(scrapy.Spider):
             self._mark_dead(response.request or Request(response.url), "not_html")
             logger.info("%s: skipped, not HTML: %s", self.name, response.url)
             return
+        if _wordpress_page(response):
+            self._inc("skipped/not_article")
+            self._mark_dead(response.request or Request(response.url), "wordpress_page")
+            return
         try:
             page = self.site.read_page(
                 response.url,
@@ -724,6 +811,46 @@ class SiteSpider(scrapy.Spider):
             _fill_from_hint(article, hint, chosen=page.selected_fields, guessed=guessed)
         self._inc("articles/extracted")
         yield article
+
+
+_PAGE_NUMBER = re.compile(r"/page/(\d+)/?$|[?&](?:page|paged)=(\d+)")
+
+
+def _page_number(url: str) -> int:
+    match = _PAGE_NUMBER.search(url)
+    return int(match.group(1) or match.group(2)) if match else 1
+
+
+def _following_page(url: str, listing_links: Iterable[str]) -> str | None:
+    """The next page of the listing at ``url`` among its links, when the pager says
+    so only by number or by a class kabar does not know (block themes'
+    ``wp-block-query-pagination-next``)."""
+    section = _PAGE_NUMBER.sub("", url).rstrip("/?")
+    wanted = _page_number(url) + 1
+    for link in listing_links:
+        if _page_number(link) == wanted and _PAGE_NUMBER.sub("", link).rstrip("/?") == section:
+            return link
+    return None
+
+
+_WORDPRESS_GENERATOR = b"wordpress.org/?v="
+_WORDPRESS_PAGE = re.compile(r"(?:^|\s)(?:page-id|attachmentid)-\d+(?:\s|$)")
+
+
+def _wordpress_page(response: TextResponse) -> bool:
+    """A WordPress page or attachment page, by the classes WordPress puts on ``<body>``
+    (``page page-id-7``; a post has ``single-post postid-7``): an outlet's "Redaksi" or
+    "Pedoman Media Siber" in a menu, long enough to pass for an article."""
+    return bool(_WORDPRESS_PAGE.search(response.xpath("//body/@class").get() or ""))
+
+
+def _past_last_feed_page(request: Request, kind: str) -> bool:
+    """Whether a failed request was a feed page after the first, answered "not found"."""
+    return (
+        request.meta.get(KIND_META) == "feed"
+        and int(request.meta.get("kabar_page", 1)) > 1
+        and kind in ABSENT
+    )
 
 
 def _looks_like_html(response: TextResponse) -> bool:
