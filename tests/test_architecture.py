@@ -92,11 +92,7 @@ def test_imports_run_one_way() -> None:
 @pytest.mark.parametrize(
     ("package", "source", "expected"),
     [
-        (
-            "archive",
-            "from kabar.core.article import Article\n",
-            "archive.probe imports crawler.items",
-        ),
+        ("archive", "from crawler.items import Article\n", "archive.probe imports crawler.items"),
         ("archive", "import scrapy\n", "archive.probe imports scrapy"),
         ("feeds", "from pipelines.topics import x\n", "feeds.probe imports pipelines.topics"),
         (
