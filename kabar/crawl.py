@@ -13,8 +13,8 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from archive.db import make_engine, make_sessionmaker, session_scope, upgrade
-from archive.repository import finish_run, start_run
+from archive.db import session_scope
+from archive.repository import close_archive, finish_run, open_archive, start_run
 from crawler.sites import SiteConfig
 from crawler.spiders.site import SiteSpider
 
@@ -101,35 +101,38 @@ def run_crawl(
     quiet: bool = False,
 ) -> CrawlReport:
     """Crawl ``sites`` concurrently into the archive at ``db_url``; blocks until done."""
-    engine = make_engine(db_url)
-    upgrade(engine)
-    factory = make_sessionmaker(engine)
-    with session_scope(factory) as session:
-        run_id = start_run(session)
-    settings = crawl_settings(db_url, {**(overrides or {}), "KABAR_RUN_ID": run_id})
-    if quiet:
-        # The per-site report says what went wrong; the log lines (Scrapy's
-        # tracebacks of DNS failures included) are for those who ask for them.
-        settings.set("LOG_LEVEL", "CRITICAL", priority="cmdline")
-    process = CrawlerProcess(settings)
-    crawlers = []
-    for site in sites:
-        crawler = process.create_crawler(SiteSpider.for_site(site))
-        crawlers.append(crawler)
-        process.crawl(crawler)
-    process.start()
-    reports = []
-    for crawler in crawlers:
-        spider = crawler.spider
-        stats = crawler.stats.get_stats() if crawler.stats is not None else {}
-        reports.append(
-            SiteReport.from_stats(
-                spider.name if spider is not None else "?",
-                stats,
-                getattr(spider, "site_unreachable", None),
+    # The single preflight (pending migrations) before any crawler starts; the crawlers'
+    # archive extensions then share this engine (one pool for every site).
+    archive = open_archive(db_url)
+    try:
+        factory = archive.sessions
+        with session_scope(factory) as session:
+            run_id = start_run(session)
+        settings = crawl_settings(db_url, {**(overrides or {}), "KABAR_RUN_ID": run_id})
+        if quiet:
+            # The per-site report says what went wrong; the log lines (Scrapy's
+            # tracebacks of DNS failures included) are for those who ask for them.
+            settings.set("LOG_LEVEL", "CRITICAL", priority="cmdline")
+        process = CrawlerProcess(settings)
+        crawlers = []
+        for site in sites:
+            crawler = process.create_crawler(SiteSpider.for_site(site))
+            crawlers.append(crawler)
+            process.crawl(crawler)
+        process.start()
+        reports = []
+        for crawler in crawlers:
+            spider = crawler.spider
+            stats = crawler.stats.get_stats() if crawler.stats is not None else {}
+            reports.append(
+                SiteReport.from_stats(
+                    spider.name if spider is not None else "?",
+                    stats,
+                    getattr(spider, "site_unreachable", None),
+                )
             )
-        )
-    with session_scope(factory) as session:
-        finish_run(session, run_id)
-    engine.dispose()
+        with session_scope(factory) as session:
+            finish_run(session, run_id)
+    finally:
+        close_archive(archive)
     return CrawlReport(run_id=run_id, sites=reports)

@@ -1,9 +1,12 @@
 """Store articles in the archive (upsert by canonical URL) and the run's per-site counts.
 
-Each article is committed on its own, together with its place in a story
-(near-duplicates across sites and runs, ``archive.stories``), so a killed crawl
-keeps everything stored before the kill and no copy is stored unlinked. A
-database fault drops the item with a counted reason and the crawl goes on.
+Articles go through the process's one writer (:class:`archive.repository.Writer`):
+each is written, with its place in a story (near-duplicates across sites and runs,
+``archive.stories``), in a savepoint of the open batch, and the batch commits every
+``KABAR_STORE_BATCH_ITEMS`` articles or ``KABAR_STORE_BATCH_S`` seconds and when the
+spider closes (a SIGTERM closes it). A killed crawl keeps every committed batch,
+loses at most the open one (fetched again by the next run) and stores no copy
+unlinked. A database fault drops the item with a counted reason and the crawl goes on.
 """
 
 from __future__ import annotations
@@ -14,10 +17,11 @@ from typing import TYPE_CHECKING, Self
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from archive.db import session_scope
 from archive.repository import (
+    ArchiveProvider,
     Outcome,
     SiteInfo,
+    Writer,
     ensure_site,
     finish_run,
     record_run_site,
@@ -25,9 +29,8 @@ from archive.repository import (
     upsert_article,
 )
 from archive.stories import link_story
-from crawler.archive_access import site_info
 from pipelines import near_duplicates
-from pipelines.common import archive_sessions, count, crawled_site, drop
+from pipelines.common import count, crawled_site, drop
 from pipelines.fingerprints import body_hash
 
 if TYPE_CHECKING:
@@ -49,27 +52,34 @@ class StorePipeline:
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler)
 
-    def _site_id(self, item: Article) -> int:
+    def _writer(self) -> Writer:
+        writer = ArchiveProvider.of(self.crawler).writer
+        writer.max_items = self.crawler.settings.getint("KABAR_STORE_BATCH_ITEMS", 50)
+        writer.max_age_s = self.crawler.settings.getfloat("KABAR_STORE_BATCH_S", 1.0)
+        return writer
+
+    def _site_id(self, writer: Writer, item: Article) -> int:
         if self.site_id is None:
             site = crawled_site(self.crawler)
-            info = site_info(site) if site is not None else SiteInfo(item.site, item.url)
-            with session_scope(archive_sessions(self.crawler)) as session:
+            info = SiteInfo.of(site) if site is not None else SiteInfo(item.site, item.url)
+            with writer.write() as session:
                 self.site_id = ensure_site(session, info)
         return self.site_id
 
     def open_spider(self) -> None:
         self.started_at = datetime.now(UTC)
         try:
-            archive_sessions(self.crawler)
+            ArchiveProvider.of(self.crawler)
         except SQLAlchemyError as exc:
             # Fail at the first item instead, with a counted reason each time.
             logger.error("archive unavailable at start: %s", exc.__class__.__name__)
 
     def process_item(self, item: Article) -> Article:
         try:
-            site_id = self._site_id(item)
+            writer = self._writer()
+            site_id = self._site_id(writer, item)
             signature = near_duplicates.signature(item.body)
-            with session_scope(archive_sessions(self.crawler)) as session:
+            with writer.write() as session:
                 article_id, outcome = upsert_article(
                     session, site_id, item, body_hash=body_hash(item.body)
                 )
@@ -81,12 +91,25 @@ class StorePipeline:
                             "%s is a copy of article %d (%.2f)", item.url, link.matched, link.score
                         )
         except SQLAlchemyError as exc:
+            self.site_id = None  # it may have been made in a batch now gone
             count(self.crawler, "errors/database")
             logger.error("not stored, database error: %s (%s)", item.url, exc.__class__.__name__)
             drop(self.crawler, "database_error", item.url)
         self.counts[outcome] += 1
         count(self.crawler, f"articles/{outcome.value}")
+        self._commit_if_due(writer)
         return item
+
+    def _commit_if_due(self, writer: Writer, *, now: bool = False) -> None:
+        pending = writer.pending
+        try:
+            writer.commit() if now else writer.commit_if_due()
+        except SQLAlchemyError as exc:
+            self.site_id = None
+            count(self.crawler, "errors/database", max(1, pending))
+            logger.error(
+                "a batch of %d writes was not committed: %s", pending, exc.__class__.__name__
+            )
 
     def close_spider(self) -> None:
         site = crawled_site(self.crawler)
@@ -94,8 +117,9 @@ class StorePipeline:
         if site is None:
             return
         try:
-            with session_scope(archive_sessions(self.crawler)) as session:
-                site_id = ensure_site(session, site_info(site))
+            writer = self._writer()
+            with writer.write() as session:
+                site_id = ensure_site(session, SiteInfo.of(site))
                 run_id = self.crawler.settings.getint("KABAR_RUN_ID") or None
                 own_run = run_id is None
                 if run_id is None:
@@ -119,3 +143,4 @@ class StorePipeline:
                     finish_run(session, run_id)
         except SQLAlchemyError as exc:
             logger.error("run counts not recorded: %s", exc.__class__.__name__)
+        self._commit_if_due(self._writer(), now=True)

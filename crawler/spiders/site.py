@@ -46,8 +46,7 @@ from archive.discovery import (
     save_site_state,
     save_validator,
 )
-from archive.repository import ensure_site
-from crawler.archive_access import archive_sessions, site_info
+from archive.repository import ArchiveProvider, SiteInfo, ensure_site
 from crawler.discovery import (
     COMMON_FEED_PATHS,
     Candidate,
@@ -200,7 +199,7 @@ class SiteSpider(scrapy.Spider):
 
     def _load_state(self) -> None:
         try:
-            with session_scope(archive_sessions(self.crawler)) as session:
+            with session_scope(ArchiveProvider.of(self.crawler).sessions) as session:
                 self.discovery = load_site_state(session, self.name)
                 self.known = known_articles(session, self.name)
                 recheck = timedelta(days=self.settings.getfloat("KABAR_DEAD_URL_RECHECK_DAYS", 3))
@@ -219,8 +218,9 @@ class SiteSpider(scrapy.Spider):
         if self.strategy and not self.incomplete and reason == "finished":
             state.last_success_at = self.started_at
         try:
-            with session_scope(archive_sessions(self.crawler)) as session:
-                site_id = ensure_site(session, site_info(self.site))
+            # Through the process's one writer (committed with its batch).
+            with ArchiveProvider.of(self.crawler).writer.write() as session:
+                site_id = ensure_site(session, SiteInfo.of(self.site))
                 save_site_state(session, site_id, state)
                 for url, (etag, modified) in self.new_validators.items():
                     save_validator(session, url, etag, modified)
