@@ -18,13 +18,14 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, Self
 from weakref import WeakKeyDictionary
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, selectinload
 
 from archive import models
 from archive.db import make_engine, make_sessionmaker, resolve_db_url, upgrade
 from archive.models import utcnow
+from archive.stories import STORY_LOCK_KEY
 from kabar.core.article import ARTICLE_FIELDS, DATETIME_FIELDS, Article
 from kabar.core.urls import url_key
 
@@ -132,7 +133,7 @@ class Writer:
         An error rolls back this write only and is raised; when the connection itself
         failed, the whole open batch is gone with it (:meth:`discard`)."""
         if self._session is None:
-            self._session = self.sessions()
+            self._session = self._open()
             self._opened_at = self.clock()
         session = self._session
         saved = pending_terms(session)
@@ -149,6 +150,23 @@ class Writer:
                 self.discard()
             raise
         self.pending += 1
+
+    def _open(self) -> Session:
+        """A new batch. On PostgreSQL it takes the story-linking lock first: a batch holds
+        that lock (``archive.stories.link_story``) until it commits, so a batch taking it
+        late, while holding row locks (a new term, a new site) another process's batch
+        waits on, could deadlock with it. Taken first, writers of several processes
+        queue for whole batches and hold nothing while they wait. (SQLite's
+        ``BEGIN IMMEDIATE`` queues them the same way.)"""
+        session = self.sessions()
+        if session.get_bind().dialect.name == "postgresql":
+            try:
+                session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": STORY_LOCK_KEY})
+            except BaseException:
+                session.rollback()
+                session.close()
+                raise
+        return session
 
     def due(self) -> bool:
         return self._session is not None and (

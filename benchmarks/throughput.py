@@ -15,7 +15,8 @@ and runs in a process of its own (Twisted's reactor runs once per process):
 
 Figures per crawler: article pages, wall seconds of the crawl, pages/s, CPU ms per
 page (user + system of the crawl process and its children, imports excluded), peak
-RSS of the process tree (sampled) and peak open fds.
+memory of the process tree (sampled PSS: pages shared by forked workers counted
+once) and peak open fds.
 
 Run: python benchmarks/throughput.py --articles 1000 --articles 10000 [--db sqlite postgres]
 (PostgreSQL: ``$KABAR_TEST_POSTGRES_URL`` names a server where a scratch database is made.)
@@ -278,7 +279,28 @@ def _run_kabar(bases: list[str], articles: int, db_url: str, out: Path) -> None:
     wall = time.monotonic() - t0
     pages = sum(s.new + s.updated + s.unchanged + s.dropped for s in report.sites)
     errors = sum(sum(s.errors.values()) for s in report.sites)
-    out.write_text(json.dumps({"pages": pages, "wall": wall, "cpu0": cpu0, "errors": errors}))
+    result = {"pages": pages, "wall": wall, "cpu0": cpu0, "errors": errors}
+    result.update(_archive_bytes(db_url))
+    out.write_text(json.dumps(result))
+
+
+def _archive_bytes(db_url: str) -> dict[str, float]:
+    """Evidence bytes per stored article (compressed blobs) and, on SQLite, the whole file's."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(db_url)
+    with engine.connect() as connection:
+        articles = connection.execute(text("SELECT count(*) FROM articles")).scalar_one() or 1
+        blobs = connection.execute(
+            text("SELECT coalesce(sum(length(data)), 0) FROM fetch_blobs")
+        ).scalar_one()
+    engine.dispose()
+    sizes = {"evidence_kb": blobs / articles / 1024}
+    if db_url.startswith("sqlite:///"):
+        path = Path(db_url.removeprefix("sqlite:///"))
+        total = sum(p.stat().st_size for p in path.parent.glob(path.name + "*"))
+        sizes["archive_kb"] = total / articles / 1024
+    return sizes
 
 
 def measure(command: list[str], out: Path) -> dict[str, Any]:
@@ -294,7 +316,7 @@ def measure(command: list[str], out: Path) -> dict[str, Any]:
         try:
             for proc in [root, *root.children(recursive=True)]:
                 try:
-                    rss += proc.memory_info().rss
+                    rss += proc.memory_full_info().pss  # shared pages counted once
                     fds += proc.num_fds()
                 except psutil.Error:
                     pass
@@ -378,7 +400,9 @@ def _print_row(row: dict[str, Any]) -> None:
         f"{row['articles']:>6} {row['crawler']:<20} pages {row['pages']:>6}  "
         f"wall {row['wall']:7.1f} s  {row['pages'] / row['wall']:6.1f} pages/s  "
         f"CPU {1000 * row['cpu'] / pages:6.1f} ms/page  peak RSS {row['rss_mb']:6.0f} MB  "
-        f"fds {row['fds']:>4}  errors {row['errors']}",
+        f"fds {row['fds']:>4}  errors {row['errors']}"
+        + (f"  evidence {row['evidence_kb']:.1f} KB/article" if "evidence_kb" in row else "")
+        + (f"  archive {row['archive_kb']:.1f} KB/article" if "archive_kb" in row else ""),
         flush=True,
     )
 

@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from twisted.internet import task
 
 from archive.repository import Archive, ArchiveProvider, close_archive, open_archive
+from crawler.extraction import PagePool, acquire_pool, default_processes, release_pool
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -83,3 +84,32 @@ class ArchiveExtension(ArchiveProvider):
         except SQLAlchemyError as exc:
             logger.error("the last batch of writes was not committed: %s", type(exc).__name__)
         close_archive(archive)
+
+
+class PagePoolExtension:
+    """Starts the process's extraction workers (:mod:`crawler.extraction`) when the
+    engine starts and stops them when the last crawler's engine stops.
+    ``KABAR_EXTRACTION_PROCESSES``: how many (unset: one per core; 0: none, pages are
+    read in the crawl's own process)."""
+
+    def __init__(self, processes: int) -> None:
+        self.processes = processes
+        self.pool: PagePool | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        setting = crawler.settings.get("KABAR_EXTRACTION_PROCESSES")
+        processes = default_processes() if setting in (None, "") else int(setting)
+        extension = cls(processes)
+        crawler.signals.connect(extension.engine_started, signal=signals.engine_started)
+        crawler.signals.connect(extension.engine_stopped, signal=signals.engine_stopped)
+        return extension
+
+    def engine_started(self) -> None:
+        if self.pool is None:
+            self.pool = acquire_pool(self.processes)
+
+    def engine_stopped(self) -> None:
+        pool, self.pool = self.pool, None
+        if pool is not None:
+            release_pool(pool)

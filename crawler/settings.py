@@ -87,6 +87,8 @@ KABAR_MIN_INTERVAL_S = 900  # adaptive schedule bounds: at most every 15 minutes
 KABAR_MAX_INTERVAL_S = 86400  # ... at least daily
 
 # --- distributed crawling (crawler.distributed, docs/operations.md) ---------------
+# The add-on switches to the shared Redis frontier when KABAR_REDIS_URL is set.
+ADDONS = {"crawler.distributed.RedisFrontierAddon": 0}
 # Set: this process is one worker of many sharing each site's article frontier in Redis.
 KABAR_REDIS_URL = os.environ.get("KABAR_REDIS_URL")
 KABAR_REDIS_PREFIX = os.environ.get("KABAR_REDIS_PREFIX", "kabar")  # namespace of the keys
@@ -94,7 +96,13 @@ KABAR_REDIS_WORKER_TIMEOUT_S = 600  # a silent worker stops counting (the last o
 KABAR_REDIS_KEY_TTL_S = 86400  # keys left by killed workers expire after this
 
 # The process's one archive engine, opened on engine_started, disposed on engine_stopped.
-EXTENSIONS = {"crawler.extensions.ArchiveExtension": 100}
+# The extraction workers (crawler.extraction), one per core, started with the engine.
+EXTENSIONS = {
+    "crawler.extensions.ArchiveExtension": 100,
+    "crawler.extensions.PagePoolExtension": 110,
+}
+# Processes reading article pages off the reactor; unset: one per core, 0: in-process.
+KABAR_EXTRACTION_PROCESSES = os.environ.get("KABAR_EXTRACTION_PROCESSES") or None
 
 ITEM_PIPELINES = {
     "pipelines.normalize.NormalizePipeline": 100,

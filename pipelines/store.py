@@ -15,6 +15,7 @@ import logging
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Self
 
+from scrapy import signals
 from sqlalchemy.exc import SQLAlchemyError
 
 from archive.repository import (
@@ -50,7 +51,12 @@ class StorePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        return cls(crawler)
+        pipeline = cls(crawler)
+        # The run's counts are recorded when the spider has closed, with the reason Scrapy
+        # gives it ("finished", "closespider_pagecount", "shutdown", ...): in
+        # close_spider, the stats do not have it yet.
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
 
     def _writer(self) -> Writer:
         writer = ArchiveProvider.of(self.crawler).writer
@@ -112,6 +118,17 @@ class StorePipeline:
             )
 
     def close_spider(self) -> None:
+        """The last articles are committed now (a SIGTERM's graceful stop comes here)."""
+        self._flush()
+
+    def _flush(self) -> None:
+        try:
+            writer = self._writer()
+        except SQLAlchemyError:
+            return  # no archive: nothing was written
+        self._commit_if_due(writer, now=True)
+
+    def spider_closed(self, reason: str) -> None:
         site = crawled_site(self.crawler)
         stats = self.crawler.stats.get_stats() if self.crawler.stats is not None else {}
         if site is None:
@@ -130,7 +147,7 @@ class StorePipeline:
                     site_id,
                     started_at=self.started_at,
                     finished_at=datetime.now(UTC),
-                    finish_reason=str(stats.get("finish_reason", "finished")),
+                    finish_reason=reason,
                     requests=int(stats.get("downloader/request_count", 0)),
                     new_articles=self.counts[Outcome.NEW],
                     updated_articles=self.counts[Outcome.UPDATED],
@@ -143,4 +160,4 @@ class StorePipeline:
                     finish_run(session, run_id)
         except SQLAlchemyError as exc:
             logger.error("run counts not recorded: %s", exc.__class__.__name__)
-        self._commit_if_due(self._writer(), now=True)
+        self._flush()

@@ -172,3 +172,35 @@ def test_postgres_connections_stay_few_whatever_the_number_of_sites(
     # third for a moment; a crawler and an evidence middleware each with its own pool
     # held two per site.
     assert 1 <= peak[0] <= 3, peak[0]
+
+
+def test_a_run_records_the_reason_its_spider_closed(mockweb: ServedMockWeb, tmp_path: Path) -> None:
+    # One site whose request budget (CLOSESPIDER_PAGECOUNT) ends its crawl early.
+    sites = tmp_path / "sites.toml"
+    sites.write_text(
+        "\n".join(
+            [
+                "[[site]]",
+                'name = "merahputih"',
+                f'url = "{mockweb["merahputih"]}"',
+                "max_age_days = 36500",
+                "max_requests = 4",
+                "[[site]]",
+                'name = "halobanyuasin"',
+                f'url = "{mockweb["halobanyuasin"]}"',
+                "max_age_days = 36500",
+            ]
+        ),
+        encoding="utf-8",
+    )
+    db_file = tmp_path / "kabar.db"
+    result = run_kabar("crawl", "--sites", str(sites), "--db", f"sqlite:///{db_file}", *FAST)
+    assert result.returncode == 0, result.stdout + result.stderr
+    with sqlite3.connect(db_file) as connection:
+        reasons = dict(
+            connection.execute(
+                "SELECT s.name, r.finish_reason FROM crawl_run_sites r JOIN sites s"
+                " ON s.id = r.site_id"
+            ).fetchall()
+        )
+    assert reasons == {"merahputih": "closespider_pagecount", "halobanyuasin": "finished"}
