@@ -8,12 +8,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, type_coerce
+from sqlalchemy import func, or_, select, type_coerce
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from archive import models
 from archive.models import utcnow
+
+LOOKUP_BATCH = 500
+"""URLs per ``IN (...)`` look-up (well under SQLite's and PostgreSQL's parameter limits)."""
 
 
 @dataclass
@@ -162,3 +165,34 @@ def due_revisits(
             if len(due) >= limit:
                 break
     return due
+
+
+def known_among(session: Session, site_name: str, urls: Sequence[str]) -> dict[str, datetime]:
+    """Like :func:`known_articles`, for the given URLs only (batched ``IN`` look-ups), so a
+    crawl holds the URLs it meets, not every URL the site ever had."""
+    version = type_coerce(
+        func.coalesce(
+            models.Article.modified_at, models.Article.published_at, models.Article.fetched_at
+        ),
+        models.UTCDateTime(),
+    )
+    wanted = set(urls)
+    known: dict[str, datetime] = {}
+    ordered = sorted(wanted)
+    for start in range(0, len(ordered), LOOKUP_BATCH):
+        chunk = ordered[start : start + LOOKUP_BATCH]
+        rows = session.execute(
+            select(models.Article.canonical_url, models.Article.url, version)
+            .join(models.Site)
+            .where(
+                models.Site.name == site_name,
+                or_(models.Article.canonical_url.in_(chunk), models.Article.url.in_(chunk)),
+            )
+        ).all()
+        for canonical, url, when in rows:
+            moment = when or utcnow()
+            if canonical in wanted:
+                known[canonical] = moment
+            if url in wanted:
+                known.setdefault(url, moment)
+    return known

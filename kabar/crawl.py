@@ -16,8 +16,8 @@ from scrapy import signals
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import BaseSettings, Settings
 
-from archive.db import ArchiveError, is_memory_url, make_sessionmaker, open_engine, session_scope
-from archive.repository import finish_run, start_run
+from archive.db import ArchiveError, is_memory_url, session_scope
+from archive.repository import close_archive, finish_run, open_archive, start_run
 from crawler.sites import SiteConfig
 from crawler.spiders.site import SiteSpider
 
@@ -174,32 +174,35 @@ def run_crawl(
 ) -> CrawlReport:
     """Crawl ``sites`` concurrently into the archive at ``db_url``; blocks until done.
 
-    The archive's schema is brought up to date first (the crawl's preflight).
+    The archive's schema is brought up to date first (the crawl's single preflight); the
+    crawlers' archive extensions then share this engine (one pool for every site).
     ``progress`` hears of each site as it finishes, and of the running ones.
     """
     refuse_memory_database(db_url)
-    engine = open_engine(db_url, write=True)
-    factory = make_sessionmaker(engine)
-    with session_scope(factory) as session:
-        run_id = start_run(session)
-    settings = crawl_settings(db_url, {**(overrides or {}), "KABAR_RUN_ID": run_id})
-    if quiet:
-        # The per-site report says what went wrong; the log lines (Scrapy's
-        # tracebacks of DNS failures included) are for those who ask for them.
-        settings.set("LOG_LEVEL", "CRITICAL", priority="cmdline")
-    process = CrawlerProcess(settings)
-    crawlers = []
-    for site in sites:
-        crawler = process.create_crawler(SiteSpider.for_site(site))
-        crawlers.append(crawler)
-        process.crawl(crawler)
-    if progress is not None:
-        _report_progress(crawlers, progress)
-    process.start()
-    reports = [site_report(crawler) for crawler in crawlers]
-    with session_scope(factory) as session:
-        finish_run(session, run_id)
-    engine.dispose()
+    archive = open_archive(db_url)
+    try:
+        factory = archive.sessions
+        with session_scope(factory) as session:
+            run_id = start_run(session)
+        settings = crawl_settings(db_url, {**(overrides or {}), "KABAR_RUN_ID": run_id})
+        if quiet:
+            # The per-site report says what went wrong; the log lines (Scrapy's
+            # tracebacks of DNS failures included) are for those who ask for them.
+            settings.set("LOG_LEVEL", "CRITICAL", priority="cmdline")
+        process = CrawlerProcess(settings)
+        crawlers = []
+        for site in sites:
+            crawler = process.create_crawler(SiteSpider.for_site(site))
+            crawlers.append(crawler)
+            process.crawl(crawler)
+        if progress is not None:
+            _report_progress(crawlers, progress)
+        process.start()
+        reports = [site_report(crawler) for crawler in crawlers]
+        with session_scope(factory) as session:
+            finish_run(session, run_id)
+    finally:
+        close_archive(archive)
     return CrawlReport(run_id=run_id, sites=reports)
 
 

@@ -6,12 +6,19 @@ from typing import TYPE_CHECKING, NoReturn
 
 from scrapy.exceptions import DropItem
 
-from crawler.archive_access import archive_sessions
+from archive.repository import ArchiveProvider
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
+    from sqlalchemy.orm import Session, sessionmaker
 
     from crawler.sites import SiteConfig
+
+
+def archive_sessions(crawler: Crawler) -> sessionmaker[Session]:
+    """The session factory of the crawl's archive (the process's one engine), from the
+    crawl's archive extension (``crawler.get_extension``), not from the crawler package."""
+    return ArchiveProvider.of(crawler).sessions
 
 
 def crawled_site(crawler: Crawler) -> SiteConfig | None:

@@ -1,9 +1,12 @@
 """Store articles in the archive (upsert by canonical URL) and the run's per-site counts.
 
-Each article is committed on its own, together with its place in a story
-(near-duplicates across sites and runs, ``archive.stories``), so a killed crawl
-keeps everything stored before the kill and no copy is stored unlinked. A
-database fault drops the item with a counted reason and the crawl goes on.
+Articles go through the process's one writer (:class:`archive.repository.Writer`):
+each is written, with its place in a story (near-duplicates across sites and runs,
+``archive.stories``), in a savepoint of the open batch, and the batch commits every
+``KABAR_STORE_BATCH_ITEMS`` articles or ``KABAR_STORE_BATCH_S`` seconds and when the
+spider closes (a SIGTERM closes it). A killed crawl keeps every committed batch,
+loses at most the open one (fetched again by the next run) and stores no copy
+unlinked. A database fault drops the item with a counted reason and the crawl goes on.
 """
 
 from __future__ import annotations
@@ -12,21 +15,22 @@ import logging
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Self
 
+from scrapy import signals
 from sqlalchemy.exc import SQLAlchemyError
 
-from archive.db import session_scope
 from archive.repository import (
+    ArchiveProvider,
     Outcome,
     SiteInfo,
+    Writer,
     ensure_site,
     finish_run,
     record_run_site,
     start_run,
     upsert_article,
 )
-from crawler.archive_access import site_info
 from pipelines import near_duplicates
-from pipelines.common import archive_sessions, count, crawled_site, drop
+from pipelines.common import count, crawled_site, drop
 from pipelines.fingerprints import body_hash
 
 if TYPE_CHECKING:
@@ -46,28 +50,40 @@ class StorePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        return cls(crawler)
+        pipeline = cls(crawler)
+        # The run's counts are recorded when the spider has closed, with the reason Scrapy
+        # gives it ("finished", "closespider_pagecount", "shutdown", ...): in
+        # close_spider, the stats do not have it yet.
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
 
-    def _site_id(self, item: Article) -> int:
+    def _writer(self) -> Writer:
+        writer = ArchiveProvider.of(self.crawler).writer
+        writer.max_items = self.crawler.settings.getint("KABAR_STORE_BATCH_ITEMS", 50)
+        writer.max_age_s = self.crawler.settings.getfloat("KABAR_STORE_BATCH_S", 1.0)
+        return writer
+
+    def _site_id(self, writer: Writer, item: Article) -> int:
         if self.site_id is None:
             site = crawled_site(self.crawler)
-            info = site_info(site) if site is not None else SiteInfo(item.site, item.url)
-            with session_scope(archive_sessions(self.crawler)) as session:
+            info = SiteInfo.of(site) if site is not None else SiteInfo(item.site, item.url)
+            with writer.write() as session:
                 self.site_id = ensure_site(session, info)
         return self.site_id
 
     def open_spider(self) -> None:
         self.started_at = datetime.now(UTC)
         try:
-            archive_sessions(self.crawler)
+            ArchiveProvider.of(self.crawler)
         except SQLAlchemyError as exc:
             # Fail at the first item instead, with a counted reason each time.
             logger.error("archive unavailable at start: %s", exc.__class__.__name__)
 
     def process_item(self, item: Article) -> Article:
         try:
-            site_id = self._site_id(item)
-            with session_scope(archive_sessions(self.crawler)) as session:
+            writer = self._writer()
+            site_id = self._site_id(writer, item)
+            with writer.write() as session:
                 article_id, outcome = upsert_article(
                     session, site_id, item, body_hash=body_hash(item.body)
                 )
@@ -79,21 +95,46 @@ class StorePipeline:
                             "%s is a copy of article %d (%.2f)", item.url, link.matched, link.score
                         )
         except SQLAlchemyError as exc:
+            self.site_id = None  # it may have been made in a batch now gone
             count(self.crawler, "errors/database")
             logger.error("not stored, database error: %s (%s)", item.url, exc.__class__.__name__)
             drop(self.crawler, "database_error", item.url)
         self.counts[outcome] += 1
         count(self.crawler, f"articles/{outcome.value}")
+        self._commit_if_due(writer)
         return item
 
+    def _commit_if_due(self, writer: Writer, *, now: bool = False) -> None:
+        pending = writer.pending
+        try:
+            writer.commit() if now else writer.commit_if_due()
+        except SQLAlchemyError as exc:
+            self.site_id = None
+            count(self.crawler, "errors/database", max(1, pending))
+            logger.error(
+                "a batch of %d writes was not committed: %s", pending, exc.__class__.__name__
+            )
+
     def close_spider(self) -> None:
+        """The last articles are committed now (a SIGTERM's graceful stop comes here)."""
+        self._flush()
+
+    def _flush(self) -> None:
+        try:
+            writer = self._writer()
+        except SQLAlchemyError:
+            return  # no archive: nothing was written
+        self._commit_if_due(writer, now=True)
+
+    def spider_closed(self, reason: str) -> None:
         site = crawled_site(self.crawler)
         stats = self.crawler.stats.get_stats() if self.crawler.stats is not None else {}
         if site is None:
             return
         try:
-            with session_scope(archive_sessions(self.crawler)) as session:
-                site_id = ensure_site(session, site_info(site))
+            writer = self._writer()
+            with writer.write() as session:
+                site_id = ensure_site(session, SiteInfo.of(site))
                 run_id = self.crawler.settings.getint("KABAR_RUN_ID") or None
                 own_run = run_id is None
                 if run_id is None:
@@ -104,7 +145,7 @@ class StorePipeline:
                     site_id,
                     started_at=self.started_at,
                     finished_at=datetime.now(UTC),
-                    finish_reason=str(stats.get("finish_reason", "finished")),
+                    finish_reason=reason,
                     requests=int(stats.get("downloader/request_count", 0)),
                     new_articles=self.counts[Outcome.NEW],
                     updated_articles=self.counts[Outcome.UPDATED],
@@ -117,3 +158,4 @@ class StorePipeline:
                     finish_run(session, run_id)
         except SQLAlchemyError as exc:
             logger.error("run counts not recorded: %s", exc.__class__.__name__)
+        self._flush()

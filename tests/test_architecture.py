@@ -28,7 +28,7 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
 ALLOWED: dict[str, tuple[str, ...]] = {
     "kabar.core": ("kabar.core",),
     "crawler": ("kabar.core",),
-    "pipelines": ("kabar.core", "crawler.sites", "crawler.archive_access"),
+    "pipelines": ("kabar.core", "crawler.sites"),
     "archive": ("kabar.core",),
     "feeds": ("kabar.core",),
 }

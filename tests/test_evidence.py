@@ -139,6 +139,8 @@ def test_middleware_records_article_responses_only(db_url: str) -> None:
             protocol="HTTP/1.1",
         )
         assert middleware.process_response(request, response) is response
+    # Evidence goes into the process writer's open batch, committed with its article.
+    middleware.writer().commit()
     with session_scope(middleware.sessions()) as session:
         [fetch] = session.scalars(select(models.Fetch)).all()
         assert (fetch.url, fetch.status, fetch.protocol) == (URL, 200, "HTTP/1.1")

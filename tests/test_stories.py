@@ -93,6 +93,9 @@ def run_pipelines(crawler: Crawler, items: list[Article]) -> list[Article]:
         except DropItem:
             continue
         kept.append(item)
+    for pipeline in pipelines:  # as Scrapy does when the spider closes: the store commits
+        if hasattr(pipeline, "close_spider"):
+            pipeline.close_spider()
     return kept
 
 

@@ -9,7 +9,9 @@ the final response is recorded under the URL that answered.
 
 Settings: ``KABAR_EVIDENCE_ENABLED`` (off raises ``NotConfigured``),
 ``KABAR_EVIDENCE_RETENTION_DAYS`` (0 keeps everything; else older history is pruned
-when the spider closes), ``KABAR_DB_URL``.
+when the spider closes), ``KABAR_EVIDENCE_KEEP_FETCHES`` (N > 0: only each URL's newest
+N fetches are kept, pruned when the spider closes). The archive is the crawl's one
+(``crawler.extensions``), written through its one writer.
 """
 
 from __future__ import annotations
@@ -22,8 +24,8 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from sqlalchemy.exc import SQLAlchemyError
 
-from archive.db import make_engine, make_sessionmaker, session_scope, upgrade
 from archive.evidence import prune_evidence, record_fetch
+from archive.repository import ArchiveProvider, Writer
 from crawler.requests import ARTICLE_KIND, KIND_META
 
 if TYPE_CHECKING:
@@ -47,11 +49,11 @@ def header_pairs(headers: Headers) -> list[tuple[str, str]]:
 class EvidenceMiddleware:
     """Records article responses through ``archive.evidence.record_fetch``."""
 
-    def __init__(self, crawler: Crawler, *, db_url: str | None, retention_days: int) -> None:
+    def __init__(self, crawler: Crawler, *, retention_days: int, keep_fetches: int = 0) -> None:
         self.crawler = crawler
-        self.db_url = db_url
         self.retention_days = retention_days
-        self._sessions: sessionmaker[Session] | None = None
+        self.keep_fetches = keep_fetches
+        self._used = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -60,19 +62,20 @@ class EvidenceMiddleware:
             raise NotConfigured("KABAR_EVIDENCE_ENABLED is off")
         middleware = cls(
             crawler,
-            db_url=settings.get("KABAR_DB_URL"),
             retention_days=settings.getint("KABAR_EVIDENCE_RETENTION_DAYS", 0),
+            keep_fetches=settings.getint("KABAR_EVIDENCE_KEEP_FETCHES", 0),
         )
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         return middleware
 
     def sessions(self) -> sessionmaker[Session]:
-        # Lazily, so a crawl that fetches no article never opens the archive.
-        if self._sessions is None:
-            engine = make_engine(self.db_url)
-            upgrade(engine)
-            self._sessions = make_sessionmaker(engine)
-        return self._sessions
+        """The crawl's archive (the process's one engine, ``crawler.extensions``)."""
+        self._used = True
+        return ArchiveProvider.of(self.crawler).sessions
+
+    def writer(self) -> Writer:
+        self._used = True
+        return ArchiveProvider.of(self.crawler).writer
 
     def _count(self, key: str) -> None:
         if self.crawler.stats is not None:
@@ -82,7 +85,9 @@ class EvidenceMiddleware:
         if request.meta.get(KIND_META) != ARTICLE_KIND:
             return response
         try:
-            with session_scope(self.sessions()) as session:
+            # In the open batch of the process's one writer: committed with the article
+            # the page gives (the store pipeline writes it through the same writer).
+            with self.writer().write() as session:
                 record_fetch(
                     session,
                     url=response.url,
@@ -103,11 +108,13 @@ class EvidenceMiddleware:
         return response
 
     def spider_closed(self) -> None:
-        if self.retention_days <= 0 or self._sessions is None:
+        if (self.retention_days <= 0 and self.keep_fetches <= 0) or not self._used:
             return
         try:
-            with session_scope(self._sessions) as session:
-                report = prune_evidence(session, retention_days=self.retention_days)
+            with self.writer().write() as session:
+                report = prune_evidence(
+                    session, retention_days=self.retention_days, keep_fetches=self.keep_fetches
+                )
             logger.info(
                 "evidence pruned: %d fetches, %d bodies older than %d days",
                 report.fetches,

@@ -18,28 +18,14 @@ from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy import signals
-from scrapy.exceptions import (
-    CannotResolveHostError,
-    DownloadCancelledError,
-    DownloadConnectionRefusedError,
-    DownloadTimeoutError,
-    IgnoreRequest,
-)
 from scrapy.http import HtmlResponse, Request, Response, TextResponse
-from scrapy.spidermiddlewares.httperror import HttpError
 from sqlalchemy.exc import SQLAlchemyError
-from twisted.internet.error import (
-    ConnectionRefusedError,
-    DNSLookupError,
-    TCPTimedOutError,
-    TimeoutError,
-)
 
 from archive.db import session_scope
 from archive.discovery import (
     SiteState,
     due_revisits,
-    known_articles,
+    known_among,
     load_dead_urls,
     load_site_state,
     load_validators,
@@ -47,8 +33,7 @@ from archive.discovery import (
     save_site_state,
     save_validator,
 )
-from archive.repository import ensure_site
-from crawler.archive_access import archive_sessions, site_info
+from archive.repository import ArchiveProvider, SiteInfo, ensure_site
 from crawler.discovery import (
     COMMON_FEED_PATHS,
     Candidate,
@@ -68,10 +53,11 @@ from crawler.discovery.sitemaps import (
 )
 from crawler.discovery.urls import next_page_link
 from crawler.discovery.wordpress import ApiError, api_root, parse_posts, posts_url
-from crawler.distributed import apply_redis_settings
+from crawler.extensions import PagePoolExtension
+from crawler.extraction import PagePool, PageResult, read_article
+from crawler.failures import ABSENT, failure_kind
 from crawler.faults import parse_boundary
 from crawler.pages import ExtractionError
-from crawler.pages.article import ArticlePage
 from crawler.requests import KIND_META
 from crawler.sites import STRATEGIES
 from kabar.core.article import Article
@@ -88,8 +74,6 @@ T = TypeVar("T")
 
 STATS_PREFIX = "kabar"
 VERSION_SLACK = timedelta(minutes=1)
-ABSENT = frozenset({"http_401", "http_403", "http_404", "http_410"})
-"""Answers meaning "no such entry point here" when discovery probes one."""
 """A listing's modified time must pass the stored version by this much to refetch."""
 REVISIT_AGES_S = (3600, 6 * 3600, 86400, 3 * 86400)
 """When an article is fetched again for edits, in seconds after its publication
@@ -98,24 +82,6 @@ REVISIT_AGES_S = (3600, 6 * 3600, 86400, 3 * 86400)
 
 def _class_name(site_name: str) -> str:
     return "".join(part.capitalize() for part in re.split(r"[-_]", site_name)) + "Spider"
-
-
-def failure_kind(failure: Failure) -> str:
-    """A short, stable name for why a request failed (a stats key and log word)."""
-    error = failure.value
-    if isinstance(error, HttpError):
-        return f"http_{error.response.status}"
-    if isinstance(error, DNSLookupError | CannotResolveHostError):
-        return "dns"
-    if isinstance(error, TimeoutError | TCPTimedOutError | DownloadTimeoutError):
-        return "timeout"
-    if isinstance(error, ConnectionRefusedError | DownloadConnectionRefusedError):
-        return "connection_refused"
-    if isinstance(error, IgnoreRequest) and "robots.txt" in str(error):
-        return "forbidden_by_robots"
-    if isinstance(error, DownloadCancelledError):
-        return "too_large"  # DOWNLOAD_MAXSIZE cut it
-    return type(error).__name__.lower()
 
 
 class SiteSpider(scrapy.Spider):
@@ -141,8 +107,6 @@ class SiteSpider(scrapy.Spider):
         if getattr(cls, "site", None) is not None:
             # The per-site request budget of a run.
             settings.set("CLOSESPIDER_PAGECOUNT", cls.site.max_requests, priority="spider")
-        # KABAR_REDIS_URL set: a worker of a distributed crawl (crawler.distributed).
-        apply_redis_settings(settings)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -151,6 +115,8 @@ class SiteSpider(scrapy.Spider):
         # Not ``self.state``: Scrapy's SpiderState extension owns that name under JOBDIR.
         self.discovery = SiteState()
         self.known: dict[str, datetime] = {}
+        """Stored articles among the URLs listed so far (looked up in batches, per listing)."""
+        self.looked_up: set[str] = set()
         self.dead: set[str] = set()
         self.revisits: list[str] = []
         self.new_dead: dict[str, str] = {}
@@ -179,7 +145,7 @@ class SiteSpider(scrapy.Spider):
 
     # -- bookkeeping ---------------------------------------------------------
 
-    def _count_selector_misses(self, page: ArticlePage, url: str) -> None:
+    def _count_selector_misses(self, page: PageResult, url: str) -> None:
         """A site selector that finds nothing (the site changed its layout): an error per
         field in the site's report line, and a log line once per run with a page to look at."""
         for field in dict.fromkeys(page.selector_misses):
@@ -217,9 +183,8 @@ class SiteSpider(scrapy.Spider):
 
     def _load_state(self) -> None:
         try:
-            with session_scope(archive_sessions(self.crawler)) as session:
+            with session_scope(ArchiveProvider.of(self.crawler).sessions) as session:
                 self.discovery = load_site_state(session, self.name)
-                self.known = known_articles(session, self.name)
                 recheck = timedelta(days=self.settings.getfloat("KABAR_DEAD_URL_RECHECK_DAYS", 3))
                 self.dead = load_dead_urls(session, self.name, since=self.started_at - recheck)
                 self.validators = load_validators(session, prefix=self.site.url)
@@ -256,8 +221,9 @@ class SiteSpider(scrapy.Spider):
         if self.strategy and not self.incomplete and reason == "finished":
             state.last_success_at = self.started_at
         try:
-            with session_scope(archive_sessions(self.crawler)) as session:
-                site_id = ensure_site(session, site_info(self.site))
+            # Through the process's one writer (committed with its batch).
+            with ArchiveProvider.of(self.crawler).writer.write() as session:
+                site_id = ensure_site(session, SiteInfo.of(self.site))
                 save_site_state(session, site_id, state)
                 for url, (etag, modified) in self.new_validators.items():
                     save_validator(session, url, etag, modified)
@@ -448,8 +414,24 @@ class SiteSpider(scrapy.Spider):
         )
         return "new", request
 
+    def _look_up(self, candidates: list[Candidate]) -> None:
+        """Which of the listed URLs the archive holds: one batched look-up per listing."""
+        urls = [canonical_url(c.url) for c in candidates]
+        wanted = [u for u in dict.fromkeys(urls) if u not in self.looked_up]
+        if not wanted:
+            return
+        self.looked_up.update(wanted)
+        try:
+            with session_scope(ArchiveProvider.of(self.crawler).sessions) as session:
+                self.known.update(known_among(session, self.name, wanted))
+        except SQLAlchemyError as exc:
+            self._inc("errors/database")
+            logger.error("%s: stored articles not looked up (%s)", self.name, type(exc).__name__)
+
     def _schedule(self, candidates: Iterable[Candidate]) -> tuple[list[Request], list[str]]:
         """Article requests for the candidates, and what each candidate was."""
+        candidates = list(candidates)
+        self._look_up(candidates)
         requests: list[Request] = []
         outcomes: list[str] = []
         for candidate in candidates:
@@ -775,8 +757,17 @@ class SiteSpider(scrapy.Spider):
             requests, _ = self._schedule(sitemap.urls)
             yield from requests
 
+    def _page_pool(self) -> PagePool | None:
+        try:
+            extension = self.crawler.get_extension(PagePoolExtension)
+        except RuntimeError:  # not crawling (a spider built by a test)
+            return None
+        return extension.pool if extension is not None else None
+
     @parse_boundary("article")
-    def parse_article(self, response: Response, hint: Candidate | None = None) -> Iterator[Article]:
+    async def parse_article(
+        self, response: Response, hint: Candidate | None = None
+    ) -> AsyncIterator[Article]:
         if not isinstance(response, TextResponse) or not _looks_like_html(response):
             self._inc("skipped/not_html")
             self._mark_dead(response.request or Request(response.url), "not_html")
@@ -786,18 +777,28 @@ class SiteSpider(scrapy.Spider):
             self._inc("skipped/not_article")
             self._mark_dead(response.request or Request(response.url), "wordpress_page")
             return
+        fetched_at = datetime.now(UTC)
         try:
-            page = self.site.read_page(
-                response.url,
-                response.body,
-                fetched_at=datetime.now(UTC),
-                encoding=response.encoding,
-            )
+            # The page object runs in the extraction workers (crawler.extraction): the
+            # reactor goes on downloading meanwhile.
+            pool = self._page_pool()
+            if pool is None:
+                page = read_article(
+                    self.site, response.url, response.body, fetched_at, response.encoding
+                )
+            else:
+                page = await pool.read(
+                    self.site,
+                    response.url,
+                    response.body,
+                    fetched_at=fetched_at,
+                    encoding=response.encoding,
+                )
             if not page.is_article:
                 self._inc("skipped/not_article")
                 self._mark_dead(response.request or Request(response.url), "not_article")
                 return
-            fields = page.to_fields()
+            fields = dict(page.fields)
             self._count_selector_misses(page, response.url)
         except ExtractionError as exc:
             self._inc("errors/extraction")

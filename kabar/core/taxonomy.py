@@ -14,8 +14,9 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from typing import Self
 
@@ -39,11 +40,64 @@ class Topic:
     name: str
     aliases: frozenset[str]
     keywords: re.Pattern[str] | None
+    """The topic's keywords, longest first, as one alternation: the rule's definition
+    (what :class:`KeywordIndex` finds for every topic at once)."""
+    words: tuple[str, ...] = ()
+    """The casefolded keywords, longest first."""
+
+
+class KeywordIndex:
+    """Every topic's keyword hits in one pass over a text, counted exactly as each topic's
+    own ``keywords`` pattern would (leftmost, longest alternative, no overlaps).
+
+    One lookahead pattern over all keywords finds, at each word-boundary position, the
+    longest keyword there; the shorter keywords matching at the same position are its
+    prefixes that end on a word boundary inside it, known in advance. Each topic then
+    takes, at each position past its previous hit, its own longest keyword there."""
+
+    def __init__(self, topics: tuple[Topic, ...]) -> None:
+        words = sorted({w for t in topics for w in t.words}, key=len, reverse=True)
+        alternation = "|".join(re.escape(w) for w in words)
+        self.pattern = re.compile(rf"\b(?=({alternation})\b)") if words else None
+        owners: dict[str, list[str]] = {}
+        for topic in topics:
+            for word in topic.words:
+                owners.setdefault(word, []).append(topic.name)
+        boundary = re.compile(r"\b")
+        self.at: dict[str, tuple[tuple[str, str], ...]] = {}
+        """Longest keyword found at a position -> (topic, that topic's keyword there)."""
+        for word in words:
+            chosen: dict[str, str] = {}
+            for size in range(len(word), 0, -1):  # longest first: a topic keeps its longest
+                prefix = word[:size]
+                if prefix in owners and (size == len(word) or boundary.match(word, size)):
+                    for name in owners[prefix]:
+                        chosen.setdefault(name, prefix)
+            self.at[word] = tuple(chosen.items())
+
+    def hits(self, text: str) -> Mapping[str, dict[str, int]]:
+        """``{topic: {keyword: hits}}`` in ``text`` (casefolded by the caller)."""
+        found: dict[str, dict[str, int]] = {}
+        if self.pattern is None:
+            return found
+        free_from: dict[str, int] = {}
+        for match in self.pattern.finditer(text):
+            start = match.start()
+            for name, word in self.at[match.group(1)]:
+                if start >= free_from.get(name, 0):
+                    counts = found.setdefault(name, {})
+                    counts[word] = counts.get(word, 0) + 1
+                    free_from[name] = start + len(word)
+        return found
 
 
 @dataclass(frozen=True)
 class Taxonomy:
     topics: tuple[Topic, ...]
+
+    @cached_property
+    def index(self) -> KeywordIndex:
+        return KeywordIndex(self.topics)
 
     @classmethod
     def from_toml(cls, text: str) -> Self:
@@ -57,30 +111,26 @@ class Taxonomy:
                 if words
                 else None
             )
-            topics.append(Topic(name, aliases, pattern))
+            topics.append(Topic(name, aliases, pattern, tuple(words)))
         return cls(tuple(topics))
 
     def assign(self, *, title: str, body: str, labels: list[str]) -> list[str]:
         """Topic names for an article: mapped site labels first, then keyword topics."""
         keys = {name_key(label) for label in labels}
         chosen = [t.name for t in self.topics if t.aliases & keys]
-        scores = {t.name: _score(t, title.casefold(), body.casefold()) for t in self.topics}
+        in_title = self.index.hits(title.casefold())
+        in_body = self.index.hits(body.casefold())
+        scores = {
+            t.name: TITLE_WEIGHT * len(in_title.get(t.name, ()))
+            + sum(min(n, MAX_HITS_PER_KEYWORD) for n in in_body.get(t.name, {}).values())
+            for t in self.topics
+        }
         best = max(scores.values(), default=0)
         for topic in sorted(self.topics, key=lambda t: -scores[t.name]):
             score = scores[topic.name]
             if score >= MIN_SCORE and score * 2 >= best and topic.name not in chosen:
                 chosen.append(topic.name)
         return chosen[:MAX_TOPICS]
-
-
-def _score(topic: Topic, title: str, body: str) -> int:
-    if topic.keywords is None:
-        return 0
-    counts: dict[str, int] = {}
-    for match in topic.keywords.finditer(body):
-        counts[match.group()] = counts.get(match.group(), 0) + 1
-    in_body = sum(min(n, MAX_HITS_PER_KEYWORD) for n in counts.values())
-    return TITLE_WEIGHT * len(set(topic.keywords.findall(title))) + in_body
 
 
 @cache
