@@ -84,7 +84,13 @@ def user_errors() -> Iterator[None]:
             raise click.ClickException(f"database error: {reason}") from None
         if isinstance(exc, OSError):
             raise click.ClickException(str(exc)) from None
-        raise
+        if verbosity().verbose:
+            raise
+        # A bug, not the user's doing: still one line, with how to see more.
+        reason = (str(exc).strip().splitlines() or [""])[0]
+        raise click.ClickException(
+            f"internal error {type(exc).__name__}: {reason} (kabar --verbose shows the traceback)"
+        ) from None
 
 
 class AliasOption(click.Option):
