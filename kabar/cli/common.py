@@ -44,6 +44,7 @@ USER_ERRORS = {
     ("crawler.pages", "ExtractionError"),
     ("crawler.pages.article", "ExtractionError"),
     ("kabar.jobs", "DemoError"),
+    ("kabar.jobs", "FeedsError"),
     ("kabar.crawl", "SettingError"),
 }
 
@@ -74,7 +75,7 @@ def user_errors() -> Iterator[None]:
         yield
     except BrokenPipeError:
         raise
-    except click.ClickException:
+    except (click.ClickException, click.exceptions.Exit, click.Abort):
         raise
     except Exception as exc:
         if _is_user_error(exc):
