@@ -75,8 +75,8 @@ class LiveProgress(PlainProgress):
     def site_done(self, report: SiteReport) -> None:
         self.done.append(report)
         self.running = [r for r in self.running if r.name != report.name]
+        self.live.update(self._total())  # before the print, which redraws the total
         self.console.print(self._text(report.line()))
-        self.live.update(self._total())
 
     def tick(self, running: Sequence[SiteReport]) -> None:
         self.running = running
