@@ -22,6 +22,8 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
+from archive.repair import RepairRefused, Schema, leftovers, read_schema, remove_leftovers
+
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
 
@@ -34,7 +36,6 @@ MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 # lock (archive.stories.STORY_LOCK_KEY, "kabar"), so a crawl linking stories never
 # waits on, or is mistaken for, a schema upgrade.
 MIGRATION_LOCK_KEY = 0x6B616261726D
-ALEMBIC_TMP_PREFIX = "_alembic_tmp_"  # tables of an interrupted SQLite batch rebuild
 
 
 class ArchiveError(RuntimeError):
@@ -382,11 +383,18 @@ def _upgrade_sqlite(engine: Engine, revision: str, *, repair: bool) -> UpgradeRe
         report = UpgradeReport(before=state.revision, after=state.revision)
         if state.current and revision == "head":
             return report  # another process upgraded while we waited for the lock
-        leftovers = _leftovers(connection, state.revision) if repair else None
-        if state.half_migrated and not leftovers:
+        found = None
+        if repair:
+            found = leftovers(
+                connection, _reference_schema(state.revision), _reference_schema("head")
+            )
+        if state.half_migrated and not found:
             raise SchemaError(state.problem())
-        if leftovers:
-            report.repaired = _remove_leftovers(connection, leftovers)
+        if found:
+            try:
+                report.repaired = remove_leftovers(connection, found)
+            except RepairRefused as exc:
+                raise SchemaError(str(exc)) from None
         try:
             command.upgrade(alembic_config(engine, connection), revision)
         except OperationalError as exc:
@@ -427,109 +435,19 @@ def schema_state_on(
     )
 
 
-@dataclass(frozen=True)
-class _Schema:
-    """A SQLite schema: objects (name -> type) and each table's columns."""
-
-    objects: dict[str, str]
-    columns: dict[str, set[str]]
-
-
-def _read_schema(connection: Connection) -> _Schema:
-    rows = connection.exec_driver_sql(
-        "SELECT name, type FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
-    ).all()
-    objects = {str(name): str(kind) for name, kind in rows}
-    columns = {
-        name: {str(row[1]) for row in connection.exec_driver_sql(f'PRAGMA table_info("{name}")')}
-        for name, kind in objects.items()
-        if kind == "table"
-    }
-    return _Schema(objects, columns)
-
-
 @functools.cache
-def _reference_schema(revision: str | None) -> _Schema:
+def _reference_schema(revision: str | None) -> Schema:
     """The schema kabar's migrations make at ``revision``, built in a scratch file."""
     if revision is None:
-        return _Schema({}, {})
+        return Schema({}, {})
     with tempfile.TemporaryDirectory(prefix="kabar-schema-") as scratch:
         engine = _transactional_sqlite(make_engine(f"sqlite:///{scratch}/reference.db"))
         try:
             with engine.begin() as connection:
                 command.upgrade(alembic_config(engine, connection), revision)
-                return _read_schema(connection)
+                return read_schema(connection)
         finally:
             engine.dispose()
-
-
-def _leftovers(connection: Connection, revision: str | None) -> _Schema | None:
-    """What the database holds beyond its revision that a later migration makes: the
-    remains of an upgrade run without a transaction (kabar before 0.2) and killed."""
-    actual = _read_schema(connection)
-    known = _reference_schema(revision)
-    head = _reference_schema("head")
-    objects = {
-        name: kind
-        for name, kind in actual.objects.items()
-        if name not in known.objects
-        and (name in head.objects or name.startswith(ALEMBIC_TMP_PREFIX))
-    }
-    columns = {
-        table: (actual.columns[table] - known.columns[table]) & head.columns.get(table, set())
-        for table in known.columns
-        if table in actual.columns
-    }
-    columns = {table: extra for table, extra in columns.items() if extra}
-    if not objects and not columns:
-        return None
-    return _Schema(objects, columns)
-
-
-def _remove_leftovers(connection: Connection, leftovers: _Schema) -> list[str]:
-    """Drop an interrupted migration's objects so it can run again; refuse (SchemaError)
-    rather than drop a table holding data the interrupted step did not make."""
-    notes: list[str] = []
-    virtual = [
-        name
-        for name, kind in leftovers.objects.items()
-        if kind == "table" and _is_virtual(connection, name)
-    ]
-    shadows = {name for name in leftovers.objects for v in virtual if name.startswith(f"{v}_")}
-    for name, kind in leftovers.objects.items():
-        if kind != "table" or name in virtual or name in shadows or name == "alembic_version":
-            continue
-        rows = connection.exec_driver_sql(f'SELECT count(*) FROM "{name}"').scalar_one()
-        if rows:
-            raise SchemaError(
-                f"cannot repair: table {name} holds {rows} rows but its migration never "
-                "completed; copy it away and drop it, then run `kabar db upgrade` again"
-            )
-    order = ("view", "trigger", "index")
-    for kind in order:
-        for name, object_kind in leftovers.objects.items():
-            if object_kind == kind:
-                connection.exec_driver_sql(f'DROP {kind.upper()} IF EXISTS "{name}"')
-                notes.append(f"removed {kind} {name}")
-    for name in virtual:
-        connection.exec_driver_sql(f'DROP TABLE IF EXISTS "{name}"')
-        notes.append(f"removed table {name}")
-    for name, kind in leftovers.objects.items():
-        if kind == "table" and name not in virtual and name not in shadows:
-            connection.exec_driver_sql(f'DROP TABLE IF EXISTS "{name}"')
-            notes.append(f"removed table {name}")
-    for table, extra in sorted(leftovers.columns.items()):
-        for column in sorted(extra):
-            connection.exec_driver_sql(f'ALTER TABLE "{table}" DROP COLUMN "{column}"')
-            notes.append(f"removed column {table}.{column}")
-    return notes
-
-
-def _is_virtual(connection: Connection, name: str) -> bool:
-    sql = connection.exec_driver_sql(
-        "SELECT sql FROM sqlite_master WHERE name = ?", (name,)
-    ).scalar_one_or_none()
-    return bool(sql) and str(sql).upper().startswith("CREATE VIRTUAL TABLE")
 
 
 def downgrade(engine: Engine, revision: str) -> None:

@@ -92,6 +92,9 @@ class SettingError(ValueError):
 class CrawlProgress(Protocol):
     """Told about a crawl while it runs (``kabar crawl``'s live lines)."""
 
+    def started(self, sites: int) -> None:
+        """The crawl of ``sites`` sites starts (``kabar run`` crawls only the due ones)."""
+
     def site_done(self, report: SiteReport) -> None:
         """A site's crawl finished: its final report."""
 
@@ -196,6 +199,7 @@ def run_crawl(
             crawlers.append(crawler)
             process.crawl(crawler)
         if progress is not None:
+            progress.started(len(crawlers))
             _report_progress(crawlers, progress)
         process.start()
         reports = [site_report(crawler) for crawler in crawlers]

@@ -27,6 +27,10 @@ DEMO_MARKER = ".kabar-demo"
 DEMO_FILES = ("kabar.db", "kabar.db-wal", "kabar.db-shm", "kabar.db.lock", "sites.toml")
 
 
+class FeedsError(RuntimeError):
+    """Publishing would destroy published feeds by mistake; one line."""
+
+
 class DemoError(RuntimeError):
     """The demo cannot run where asked (a folder not its own, a busy port); one line."""
 
@@ -42,20 +46,36 @@ DEMO_SETTINGS = {
 
 
 def build_feeds(
-    db_url: str | None, out_dir: Path, *, base_url: str, limit: int = 50
+    db_url: str | None,
+    out_dir: Path,
+    *,
+    base_url: str,
+    limit: int = 50,
+    allow_empty: bool = True,
 ) -> PublishReport:
     """Publish every feed of the archive at ``db_url`` into ``out_dir``.
 
     The archive is opened read-only: a typo in ``db_url`` is an error naming the
     URL, never an empty archive whose empty feeds replace the published ones.
+    Without ``allow_empty``, an archive with no article is refused (:class:`FeedsError`)
+    when ``out_dir`` already holds feeds, for the same reason.
     """
     engine = open_engine(db_url)
     try:
         with session_scope(make_sessionmaker(engine)) as session:
+            if not allow_empty and count_articles(session) == 0 and _holds_feeds(out_dir):
+                raise FeedsError(
+                    f"refusing to replace the feeds in {out_dir} with empty ones: the archive "
+                    "holds no article (wrong --db?); --allow-empty does it anyway"
+                )
             # Only the feeds whose articles changed since the last run are read and rendered.
             return publish(out_dir, plan_feeds(session, limit=limit), base_url=base_url)
     finally:
         engine.dispose()
+
+
+def _holds_feeds(out_dir: Path) -> bool:
+    return out_dir.is_dir() and any(out_dir.glob("*.xml"))
 
 
 def run_demo(

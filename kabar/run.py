@@ -16,8 +16,9 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from archive.db import make_sessionmaker, open_engine, session_scope
+from archive.db import session_scope
 from archive.operations import acquire_lock, due_sites, lock_holder, release_lock, reschedule
+from archive.repository import close_archive, open_archive
 from crawler.sites import SiteConfig
 from kabar.crawl import (
     CrawlProgress,
@@ -71,8 +72,10 @@ def run_due(
     ttl = timedelta(seconds=settings.getint("KABAR_LOCK_TTL_S", 7200))
     min_s = settings.getint("KABAR_MIN_INTERVAL_S", 900)
     max_s = settings.getint("KABAR_MAX_INTERVAL_S", 86400)
-    engine = open_engine(db_url, write=True)
-    factory = make_sessionmaker(engine)
+    # The process's one archive: run_crawl below shares this engine (open_archive counts
+    # its users), so the schedule, the leases and the crawl use one pool.
+    archive = open_archive(db_url)
+    factory = archive.sessions
     holder = holder_name()
     report = RunReport()
     names = [s.name for s in sites]
@@ -102,7 +105,7 @@ def run_due(
         with session_scope(factory) as session:
             for site in locked:
                 release_lock(session, site.name, holder)
-        engine.dispose()
+        close_archive(archive)
     changed = any(s.new or s.updated for s in report.crawled)
     if feeds_out is not None and (changed or not (feeds_out / "index.html").exists()):
         from kabar.jobs import build_feeds

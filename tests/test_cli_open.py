@@ -118,3 +118,22 @@ def test_read_commands_work_on_a_current_archive(db_url: str, tmp_path: Path) ->
     for args in READ_COMMANDS:
         result = run_kabar(*read_command(args, tmp_path), "--db", db_url)
         assert result.returncode == 0, (args, result.stderr)
+
+
+def test_an_empty_archive_does_not_replace_published_feeds(tmp_path: Path) -> None:
+    """Issue 17.5: a kabar schema without articles (a fresh --db) emptied all.xml."""
+    good = f"sqlite:///{tmp_path / 'kabar.db'}"
+    fill(good)
+    out = tmp_path / "public"
+    assert run_kabar("feeds", "--db", good, "--out", str(out)).returncode == 0
+    before = (out / "all.xml").read_bytes()
+    empty = f"sqlite:///{tmp_path / 'empty.db'}"
+    assert run_kabar("db", "upgrade", "--db", empty).returncode == 0
+    refused = run_kabar("feeds", "--db", empty, "--out", str(out))
+    assert refused.returncode == 1
+    assert "--allow-empty" in one_error_line(refused.stderr)
+    assert (out / "all.xml").read_bytes() == before
+    fresh = run_kabar("feeds", "--db", empty, "--out", str(tmp_path / "new"))
+    assert fresh.returncode == 0  # nothing published yet: nothing to protect
+    forced = run_kabar("feeds", "--db", empty, "--out", str(out), "--allow-empty")
+    assert forced.returncode == 0 and (out / "all.xml").read_bytes() != before

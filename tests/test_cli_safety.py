@@ -168,3 +168,19 @@ def test_export_into_a_closed_pipe_ends_quietly(fmt: str, tmp_path: Path) -> Non
     stderr = process.stderr.read().decode()
     process.wait(60)
     assert stderr == "", stderr
+
+
+# -- tracebacks that were (issue 17.12) ---------------------------------------------
+def test_show_of_an_id_no_database_can_hold_is_one_line(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'kabar.db'}"
+    fill(db)
+    result = run_kabar("show", "99999999999999999999999", "--db", db)
+    assert result.returncode == 1
+    assert "no article with id or URL" in one_error_line(result.stderr)
+
+
+def test_sql_that_ends_its_own_session_is_one_line(postgres_url: str) -> None:
+    fill(postgres_url)
+    result = run_kabar("sql", "SELECT pg_terminate_backend(pg_backend_pid())", "--db", postgres_url)
+    assert result.returncode == 1
+    one_error_line(result.stderr)

@@ -9,6 +9,7 @@ here: ``kabar --help`` starts without Scrapy, SQLAlchemy or trafilatura.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import click
@@ -69,6 +70,11 @@ def main(ctx: click.Context, quiet: bool, verbose: bool) -> None:
     if quiet and verbose:
         raise click.UsageError("--quiet and --verbose exclude each other")
     ctx.obj = Verbosity(quiet=quiet, verbose=verbose)
+    if not verbose:
+        # The pool logs a connection the server ended (kabar sql of
+        # pg_terminate_backend, a dropped database) as a traceback; the command
+        # already says it in one line.
+        logging.getLogger("sqlalchemy.pool").addHandler(logging.NullHandler())
 
 
 for _module in (crawling, publishing, reading, database, extracting):

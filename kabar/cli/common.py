@@ -44,6 +44,7 @@ USER_ERRORS = {
     ("crawler.pages", "ExtractionError"),
     ("crawler.pages.article", "ExtractionError"),
     ("kabar.jobs", "DemoError"),
+    ("kabar.jobs", "FeedsError"),
     ("kabar.crawl", "SettingError"),
 }
 
@@ -74,7 +75,7 @@ def user_errors() -> Iterator[None]:
         yield
     except BrokenPipeError:
         raise
-    except click.ClickException:
+    except (click.ClickException, click.exceptions.Exit, click.Abort):
         raise
     except Exception as exc:
         if _is_user_error(exc):
@@ -84,7 +85,13 @@ def user_errors() -> Iterator[None]:
             raise click.ClickException(f"database error: {reason}") from None
         if isinstance(exc, OSError):
             raise click.ClickException(str(exc)) from None
-        raise
+        if verbosity().verbose:
+            raise
+        # A bug, not the user's doing: still one line, with how to see more.
+        reason = (str(exc).strip().splitlines() or [""])[0]
+        raise click.ClickException(
+            f"internal error {type(exc).__name__}: {reason} (kabar --verbose shows the traceback)"
+        ) from None
 
 
 class AliasOption(click.Option):

@@ -24,6 +24,9 @@ class PlainProgress:
     def __init__(self, total: int) -> None:
         self.total = total
 
+    def started(self, sites: int) -> None:
+        self.total = sites
+
     def site_done(self, report: SiteReport) -> None:
         click.echo(report.line())
         sys.stdout.flush()
@@ -45,7 +48,7 @@ class LiveProgress(PlainProgress):
         from rich.text import Text
 
         self._text = Text
-        self.started = time.monotonic()
+        self.began = time.monotonic()
         self.done: list[SiteReport] = []
         self.running: Sequence[SiteReport] = ()
         self.console = Console(highlight=False)
@@ -60,7 +63,7 @@ class LiveProgress(PlainProgress):
         new = sum(r.new for r in reports)
         errors = sum(sum(r.errors.values()) for r in reports)
         failed = sum(1 for r in self.done if r.unreachable)
-        elapsed = time.monotonic() - self.started
+        elapsed = time.monotonic() - self.began
         line = (
             f"{len(self.done)}/{self.total} sites done, {requests} requests, {new} new "
             f"articles, {errors} errors"
@@ -72,8 +75,8 @@ class LiveProgress(PlainProgress):
     def site_done(self, report: SiteReport) -> None:
         self.done.append(report)
         self.running = [r for r in self.running if r.name != report.name]
+        self.live.update(self._total())  # before the print, which redraws the total
         self.console.print(self._text(report.line()))
-        self.live.update(self._total())
 
     def tick(self, running: Sequence[SiteReport]) -> None:
         self.running = running

@@ -29,18 +29,26 @@ from kabar.cli.common import (
     type=click.IntRange(1, 100_000),
     help="Entries per feed.",
 )
-def feeds(db_url: str | None, out_dir: Path, base_url: str, limit: int) -> None:
+@click.option(
+    "--allow-empty",
+    is_flag=True,
+    help="Publish even when the archive holds no article and --out holds feeds.",
+)
+def feeds(db_url: str | None, out_dir: Path, base_url: str, limit: int, allow_empty: bool) -> None:
     """Write RSS, Atom and JSON feeds, index.html and feeds.opml to --out.
 
     The archive is only read: a database that does not exist or holds no kabar
-    schema is an error, and the published feeds stay as they are.
+    schema is an error, and so is one without articles when --out already holds
+    feeds; the published feeds stay as they are.
 
     Example: kabar feeds --out public/ --base-url https://news.example.org/feeds/
     """
     with user_errors():
         from kabar.jobs import build_feeds
 
-        report = build_feeds(db_url, out_dir, base_url=base_url, limit=limit)
+        report = build_feeds(
+            db_url, out_dir, base_url=base_url, limit=limit, allow_empty=allow_empty
+        )
     say(
         f"{report.feeds} feeds in {out_dir}: {len(report.written)} files written, "
         f"{len(report.unchanged)} unchanged, {len(report.removed)} removed"

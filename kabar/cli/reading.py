@@ -29,6 +29,9 @@ from kabar.cli.common import (
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+MAX_ID = 2**63 - 1
+"""The largest id SQLite and PostgreSQL (bigint) can hold."""
+
 
 def check_filters(
     session: Session,
@@ -149,7 +152,10 @@ def show(
 
     with user_errors():
         with archive_session(db_url) as session:
-            details = article_details(session, article)
+            # An id no database integer can hold names no article (and must not
+            # reach the driver, which cannot bind it).
+            too_big = article.strip().isdigit() and int(article) > MAX_ID
+            details = None if too_big else article_details(session, article)
         if details is None:
             raise click.ClickException(f"no article with id or URL {article!r}")
         with output_stream(output) as out:
