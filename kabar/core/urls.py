@@ -73,13 +73,14 @@ def http_url(url: str | None) -> str | None:
     try:
         parts = urlsplit(cleaned)
         parts.port  # noqa: B018  (raises ValueError on a bad port)
+        if parts.scheme.lower() not in _WEB_SCHEMES or not parts.hostname:
+            return None
+        # w3lib re-parses the host by its own rules and may still refuse it ("HTTP://][::").
+        return str(safe_url_string(cleaned))
     except ValueError:
         if cleaned[:8].lower().startswith(("http:", "https:", "//")):
             _malformed(cleaned)
         return None
-    if parts.scheme.lower() not in _WEB_SCHEMES or not parts.hostname:
-        return None
-    return str(safe_url_string(cleaned))
 
 
 def join_url(base_url: str, href: str | None, *, keep_fragment: bool = False) -> str | None:
