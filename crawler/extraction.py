@@ -21,6 +21,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from kabar.core.urls import observe_malformed_urls
+
 if TYPE_CHECKING:
     from datetime import datetime
 
@@ -36,6 +38,12 @@ class PageResult:
     selector_misses: tuple[str, ...] = ()
     selected_fields: frozenset[str] = frozenset()
     published_guessed: bool = False
+    malformed_urls: tuple[str, ...] = ()
+    """Malformed addresses the page object met and skipped (counted by the spider: the
+    parse boundary's own observer does not reach into a worker process)."""
+
+
+MAX_REPORTED_URLS = 20
 
 
 def read_article(
@@ -44,11 +52,18 @@ def read_article(
     """Read one fetched page with the site's page object (``SiteConfig.read_page``).
 
     Raises :class:`crawler.pages.ExtractionError` as the page object does."""
-    page = site.read_page(url, body, fetched_at=fetched_at, encoding=encoding)
-    if not page.is_article:
-        return PageResult(is_article=False, selector_misses=tuple(page.selector_misses))
-    fields = page.to_fields()
+    malformed: list[str] = []
+    with observe_malformed_urls(malformed.append):
+        page = site.read_page(url, body, fetched_at=fetched_at, encoding=encoding)
+        if not page.is_article:
+            return PageResult(
+                is_article=False,
+                selector_misses=tuple(page.selector_misses),
+                malformed_urls=tuple(malformed[:MAX_REPORTED_URLS]),
+            )
+        fields = page.to_fields()
     return PageResult(
+        malformed_urls=tuple(malformed[:MAX_REPORTED_URLS]),
         is_article=True,
         fields=fields,
         selector_misses=tuple(page.selector_misses),

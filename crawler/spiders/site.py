@@ -56,7 +56,7 @@ from crawler.discovery.wordpress import ApiError, api_root, parse_posts, posts_u
 from crawler.extensions import PagePoolExtension
 from crawler.extraction import PagePool, PageResult, read_article
 from crawler.failures import ABSENT, failure_kind
-from crawler.faults import parse_boundary
+from crawler.faults import parse_boundary, report
 from crawler.pages import ExtractionError
 from crawler.requests import KIND_META
 from crawler.sites import STRATEGIES
@@ -794,6 +794,8 @@ class SiteSpider(scrapy.Spider):
                     fetched_at=fetched_at,
                     encoding=response.encoding,
                 )
+            for bad in page.malformed_urls:
+                report("bad_url", bad)
             if not page.is_article:
                 self._inc("skipped/not_article")
                 self._mark_dead(response.request or Request(response.url), "not_article")
