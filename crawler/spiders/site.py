@@ -125,6 +125,8 @@ class SiteSpider(scrapy.Spider):
         self.plan: list[str] = []
         self.strategy: str | None = None
         self.incomplete = False
+        self.entries_settled: set[str] = set()
+        """Entry points already counted as worked or failed (a crash after the count)."""
         self.home_fetched = False
         self.home_links: list[str] = []
         self.robots_sitemaps: list[str] = []
@@ -281,7 +283,23 @@ class SiteSpider(scrapy.Spider):
             return
         self.new_dead[first] = reason
 
+    def parse_fault(self, response: Response, where: str) -> Iterator[Request]:
+        """What a response whose callback raised means (``crawler.faults`` counted the
+        fault already): an entry point that crashed failed like one that answered 404 (the
+        next strategy is tried), a listing read in part leaves the run incomplete, an
+        article that crashed the page object is remembered as no article."""
+        request = response.request or Request(response.url)
+        role = response.meta.get(KIND_META)
+        if role == "article":
+            self._mark_dead(request, "extraction")
+        elif response.meta.get("kabar_first") and response.url not in self.entries_settled:
+            self.entries_settled.add(response.url)
+            yield from self._entry_failed(response.url, str(role))
+        elif role in ("feed", "api", "sitemap", "listing"):
+            self.incomplete = True
+
     def _entry_ok(self, url: str, role: str) -> None:
+        self.entries_settled.add(url)
         self.entries_open -= 1
         self.entry_succeeded = True
         if role == "sitemap" and url not in self.discovery.sitemaps:
