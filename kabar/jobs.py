@@ -129,9 +129,17 @@ def run_demo(
     if serve:
         from feeds.serve import serve_directory
 
-        lines.append(f"serving feeds: point your RSS reader at {base_url}all.xml (Ctrl-C stops)")
         echo("\n".join(lines))
-        serve_directory(feeds_dir, host="127.0.0.1", port=port)
+        serve_directory(
+            feeds_dir,
+            host="127.0.0.1",
+            port=port,
+            db_url=db_url,
+            on_ready=lambda url: echo(
+                f"serving feeds and search: point your RSS reader at {url}all.xml, "
+                f"a browser at {url} (Ctrl-C stops)"
+            ),
+        )
         return "stopped"
     lines.append(
         f"to read them in an RSS reader: kabar serve --out {feeds_dir} --port {port}, "

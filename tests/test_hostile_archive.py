@@ -132,3 +132,15 @@ def test_lease_of_a_dead_process_on_this_host_is_taken_over_at_once(db_url: str)
         assert not acquire_lock(session, "remote", "next:1:run", two_hours)
         assert lock_holder(session, "running") == alive
     engine.dispose()
+
+
+def test_export_command_neutralises_formulas_unless_kept(tmp_path: Path) -> None:
+    """The CLI's csv export: formulas get a quote; ``--keep-formulas`` writes them raw."""
+    db_url = f"sqlite:///{tmp_path / 'kabar.db'}"
+    _archive(db_url, ['=HYPERLINK("http://x")'])
+    out = tmp_path / "a.csv"
+    for flags, expected in (([], "'=HYPERLINK"), (["--keep-formulas"], "=HYPERLINK")):
+        result = run_kabar("export", "--db", db_url, "--format", "csv", "-o", str(out), *flags)
+        assert result.returncode == 0, result.stderr
+        rows = list(csv.DictReader(io.StringIO(out.read_text("utf-8"))))
+        assert rows[0]["title"].startswith(expected)

@@ -68,18 +68,30 @@ def feeds(db_url: str | None, out_dir: Path, base_url: str, limit: int, allow_em
 )
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535))
-def serve(out_dir: Path, host: str, port: int) -> None:
-    """Serve published feeds with ETag/Last-Modified, 304s and gzip.
+@click.option(
+    "--db",
+    "db_url",
+    default=None,
+    help="An archive to search (opened read-only): adds /search and /article/<id>. "
+    "No default, so a plain `kabar serve` never opens ./kabar.db.",
+)
+def serve(out_dir: Path, host: str, port: int, db_url: str | None) -> None:
+    """Serve published feeds and their pages (ETag/Last-Modified, 304s, Range, gzip).
 
-    Example: kabar serve --out public --port 8080
+    Example: kabar serve --out public --port 8080 --db sqlite:///kabar.db
     """
     with user_errors():
         from feeds.serve import serve_directory
         from kabar.jobs import check_port_free
 
         check_port_free(port, host)
-        info(f"serving {out_dir} on http://{host}:{port}/ (Ctrl-C stops)")
-        serve_directory(out_dir, host=host, port=port)
+        serve_directory(
+            out_dir,
+            host=host,
+            port=port,
+            db_url=db_url,
+            on_ready=lambda url: info(f"serving {out_dir} on {url} (Ctrl-C stops)"),
+        )
 
 
 @click.command()

@@ -252,7 +252,19 @@ def status(sites_file: Path | None, db_url: str | None, fmt: str, output: Path |
 )
 @output_option
 @click.option("--site", "site_names", multiple=True, help="Only this site (repeatable).")
-def export(db_url: str | None, fmt: str, output: Path | None, site_names: tuple[str, ...]) -> None:
+@click.option(
+    "--keep-formulas",
+    is_flag=True,
+    help="csv: write cells starting with = + - @ as they are (by default they get a ' "
+    "so a spreadsheet does not run scraped text as a formula).",
+)
+def export(
+    db_url: str | None,
+    fmt: str,
+    output: Path | None,
+    site_names: tuple[str, ...],
+    keep_formulas: bool,
+) -> None:
     """Export every stored article, one record each (id plus the article's fields).
 
     Example: kabar export --format csv -o articles.csv
@@ -268,6 +280,12 @@ def export(db_url: str | None, fmt: str, output: Path | None, site_names: tuple[
             with output_stream(output) as out:
                 if fmt == "json":
                     count = _export_json(session, out, site_names)
+                elif fmt == "csv":
+                    from archive.export import export_csv
+
+                    count = export_csv(
+                        session, out, site_names=site_names, keep_formulas=keep_formulas
+                    )
                 else:
                     count = EXPORTERS[fmt](session, out, site_names=site_names)
     if output is not None:
