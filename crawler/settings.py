@@ -78,6 +78,10 @@ KABAR_EVIDENCE_RETENTION_DAYS = int(os.environ.get("KABAR_EVIDENCE_RETENTION_DAY
 KABAR_EVIDENCE_KEEP_FETCHES = int(os.environ.get("KABAR_EVIDENCE_KEEP_FETCHES", "0"))
 # The store commits a batch every this many writes or seconds (and when the crawl stops):
 # a kill loses at most the open batch, which the next run fetches again.
+# Revisits for edits where listings give no modified date: seconds after publication at
+# which a stored article is fetched again, and how many such fetches a run may make.
+KABAR_REVISIT_AGES_S = [3600, 6 * 3600, 86400, 3 * 86400]
+KABAR_REVISIT_MAX_PER_RUN = 50
 KABAR_STORE_BATCH_ITEMS = 50
 KABAR_STORE_BATCH_S = 1.0
 

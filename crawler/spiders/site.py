@@ -75,9 +75,6 @@ T = TypeVar("T")
 STATS_PREFIX = "kabar"
 VERSION_SLACK = timedelta(minutes=1)
 """A listing's modified time must pass the stored version by this much to refetch."""
-REVISIT_AGES_S = (3600, 6 * 3600, 86400, 3 * 86400)
-"""When an article is fetched again for edits, in seconds after its publication
-(``KABAR_REVISIT_AGES_S``): where listings show no modified date, edits come early."""
 
 
 def _class_name(site_name: str) -> str:
@@ -203,7 +200,7 @@ class SiteSpider(scrapy.Spider):
             return []
         ages = [
             timedelta(seconds=float(age))
-            for age in self.settings.getlist("KABAR_REVISIT_AGES_S", list(REVISIT_AGES_S))
+            for age in self.settings.getlist("KABAR_REVISIT_AGES_S")
         ]
         return due_revisits(
             session,
