@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from crawler.pages import ArticlePage, ExtractionError
-from crawler.pages.cleanup import clean_paragraphs, split_dateline, split_names
+from crawler.pages.cleanup import drop_furniture, split_dateline, split_names
 from crawler.pages.dates import find_date, parse_date, parse_iso
 from crawler.pages.sources import read_sources
 from crawler.sites import SiteConfig, SitesError, load_sites
@@ -113,7 +113,7 @@ def test_find_date_in_prose() -> None:
 
 
 def test_cleanup_drops_teasers_comment_form_and_credits() -> None:
-    cleaned = clean_paragraphs(
+    cleaned = drop_furniture(
         [
             "TANJUNG LAGO, MERAHPUTIHNEWS.CO ID – Bupati Banyuasin menghadiri rapat koordinasi.",
             "Baca juga: Bupati resmikan jembatan baru",
@@ -145,26 +145,26 @@ def test_cleanup_drops_teasers_comment_form_and_credits() -> None:
     ],
 )
 def test_trailing_credit_lines(tail: list[str], names: list[str]) -> None:
-    cleaned = clean_paragraphs(["Paragraf pertama berita yang cukup panjang.", *tail])
+    cleaned = drop_furniture(["Paragraf pertama berita yang cukup panjang.", *tail])
     assert cleaned.paragraphs == ["Paragraf pertama berita yang cukup panjang."]
     assert cleaned.credited == names
 
 
 def test_credit_at_end_of_last_paragraph() -> None:
-    cleaned = clean_paragraphs(["Pertama.", "Kalimat terakhir berita ini. (Deni)"])
+    cleaned = drop_furniture(["Pertama.", "Kalimat terakhir berita ini. (Deni)"])
     assert cleaned.paragraphs[-1] == "Kalimat terakhir berita ini."
     assert cleaned.credited == ["Deni"]
-    agency = clean_paragraphs(["Pertama.", "Kalimat terakhir. (ant)"])
+    agency = drop_furniture(["Pertama.", "Kalimat terakhir. (ant)"])
     assert agency.paragraphs[-1] == "Kalimat terakhir." and agency.credited == []
 
 
 def test_parentheses_inside_text_are_kept() -> None:
-    cleaned = clean_paragraphs(["Program Dokter Masuk Desa (DMD) berjalan baik"])
+    cleaned = drop_furniture(["Program Dokter Masuk Desa (DMD) berjalan baik"])
     assert cleaned.paragraphs == ["Program Dokter Masuk Desa (DMD) berjalan baik"]
 
 
 def test_opening_furniture_is_dropped() -> None:
-    cleaned = clean_paragraphs(
+    cleaned = drop_furniture(
         [
             "Jembatan Baru Diresmikan Bupati",
             "Selasa 16 Jun 2015, 14:05 WIB",
@@ -565,7 +565,7 @@ def test_dateline_outlet_first_and_roman_numerals(paragraph: str, place: str) ->
     ],
 )
 def test_desks_and_press_releases_are_not_authors(tail: str, names: list[str]) -> None:
-    cleaned = clean_paragraphs(["Paragraf pertama berita yang cukup panjang.", tail])
+    cleaned = drop_furniture(["Paragraf pertama berita yang cukup panjang.", tail])
     assert cleaned.paragraphs == ["Paragraf pertama berita yang cukup panjang."]
     assert cleaned.credited == names
 
@@ -897,13 +897,13 @@ def test_htmldate_finds_the_day_when_nothing_else_does() -> None:
 )
 def test_indonesian_portal_boilerplate_is_dropped(line: str) -> None:
     paragraphs = [p.removeprefix("<p>") for p in STORY.split("</p>") if p]
-    cleaned = clean_paragraphs([*paragraphs[:2], line, paragraphs[2], line])
+    cleaned = drop_furniture([*paragraphs[:2], line, paragraphs[2], line])
     assert cleaned.paragraphs == paragraphs
 
 
 def test_tribun_reporter_line_credits_the_reporter() -> None:
     paragraphs = [p.removeprefix("<p>") for p in STORY.split("</p>") if p]
-    cleaned = clean_paragraphs(
+    cleaned = drop_furniture(
         ["Laporan Wartawan Tribunsumsel.com, Arief Basuki", *paragraphs],
         site_names=["tribunsumselcom"],
     )
@@ -916,7 +916,7 @@ def test_tribun_reporter_line_credits_the_reporter() -> None:
 
 def test_page_numbers_do_not_backtrack() -> None:
     # 2**40 ways to split the digits for a naive pattern; this must return at once.
-    cleaned = clean_paragraphs(["Halaman " + "1" * 40 + " x", "Isi berita yang cukup panjang."])
+    cleaned = drop_furniture(["Halaman " + "1" * 40 + " x", "Isi berita yang cukup panjang."])
     assert cleaned.paragraphs[0].startswith("Halaman")
 
 
@@ -971,7 +971,7 @@ def test_site_names_in_titles(url: str, head: str, h1: str, expected: str) -> No
 
 def test_a_report_line_needs_a_name() -> None:
     lead = "Laporan koresponden Reuters di Gaza, situasi kemanusiaan makin memburuk"
-    cleaned = clean_paragraphs([lead, "Isi berita yang cukup panjang untuk dipertahankan."])
+    cleaned = drop_furniture([lead, "Isi berita yang cukup panjang untuk dipertahankan."])
     assert cleaned.paragraphs[0] == lead and cleaned.credited == []
 
 

@@ -15,11 +15,12 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from crawler.pages.dates import find_date
+from crawler.pages.texts import unique
 
 __all__ = [
     "Cleaned",
-    "clean_paragraphs",
     "credit_names",
+    "drop_furniture",
     "is_desk_name",
     "split_dateline",
     "split_names",
@@ -270,7 +271,7 @@ def _is_furniture(text: str, headlines: Collection[str], names: Collection[str])
     )
 
 
-def clean_paragraphs(
+def drop_furniture(
     paragraphs: list[str],
     *,
     strip_dateline: bool = True,
@@ -306,14 +307,4 @@ def clean_paragraphs(
     location = None
     if strip_dateline and out:
         location, out[0] = split_dateline(out[0], site_names=site_names)
-    return Cleaned(paragraphs=out, kept=kept, credited=_unique(credited), location=location)
-
-
-def _unique(names: list[str]) -> list[str]:
-    seen: set[str] = set()
-    result = []
-    for name in names:
-        if name.casefold() not in seen:
-            seen.add(name.casefold())
-            result.append(name)
-    return result
+    return Cleaned(paragraphs=out, kept=kept, credited=unique(credited), location=location)
