@@ -64,6 +64,23 @@ def page(body: str, *, head: str = "", body_class: str = "", url: str = "") -> A
         ("2023-07-17T10:15:00+07:00", datetime(2023, 7, 17, 10, 15, tzinfo=WIB)),
         ("2023-07-17T03:15:00Z", datetime(2023, 7, 17, 3, 15, tzinfo=UTC)),
         ("2023-07-17", datetime(2023, 7, 17, tzinfo=WIB)),
+        # The date-line grammar: day name? date, separator, time with ":" or ".", zone?
+        ("Senin, 17 Juli 2023 | Pukul 10.15 WIB", datetime(2023, 7, 17, 10, 15, tzinfo=WIB)),
+        ("Senin, 17/07/2023 - 10.15", datetime(2023, 7, 17, 10, 15, tzinfo=WIB)),
+        ("Monday, 17 July 2023 / 14:05 WITA", datetime(2023, 7, 17, 14, 5, tzinfo=WITA)),
+        ("17 Jul 2023, 10:15 GMT+7", datetime(2023, 7, 17, 10, 15, tzinfo=WIB)),
+        ("17-Jul-2023 22:05 UTC+07:00", datetime(2023, 7, 17, 22, 5, tzinfo=WIB)),
+        ("Sep 2, 2023 10:15 PM", datetime(2023, 9, 2, 22, 15, tzinfo=WIB)),
+        ("01. April 2025, 15:25", datetime(2025, 4, 1, 15, 25, tzinfo=WIB)),
+        ("10:15 WIB, Senin 17 Juli 2023", datetime(2023, 7, 17, 10, 15, tzinfo=WIB)),
+        ("Diterbitkan: 17 Juli 2023 10:15 WIB", datetime(2023, 7, 17, 10, 15, tzinfo=WIB)),
+        (
+            "Diperbarui: 18 Juli 2023 09:00 WIB | Diterbitkan: 17 Juli 2023 10:15 WIB",
+            datetime(2023, 7, 17, 10, 15, tzinfo=WIB),
+        ),
+        ("2023-07-17 T10:15:00+07:00", datetime(2023, 7, 17, 10, 15, tzinfo=WIB)),
+        # A number after the date is not its time.
+        ("17 Juli 2023, 1.500 warga hadir", datetime(2023, 7, 17, tzinfo=WIB)),
     ],
 )
 def test_indonesian_dates(text: str, expected: datetime) -> None:

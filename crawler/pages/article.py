@@ -288,7 +288,11 @@ class ArticlePage:
 
     def _published_candidates(self) -> Iterable[Found[datetime] | None]:
         return published_candidates(
-            self.dates, self.tree, self.sources, lambda: self._body.cleaned.paragraphs
+            self.dates,
+            self.tree,
+            self.sources,
+            lambda: self._body.cleaned.paragraphs,
+            lambda: self.title,
         )
 
     @cached_property

@@ -8,17 +8,17 @@ page to read, in which order.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
-from datetime import datetime, tzinfo
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from htmldate import find_date as htmldate_find_date
 from lxml.html import HtmlElement
 
-from crawler.pages.dates import find_date, parse_date
+from crawler.pages.dates import find_date, has_zone, parse_date
 from crawler.pages.provenance import Found
 from crawler.pages.sources import Sources
-from crawler.pages.texts import text_of
+from crawler.pages.texts import key, norm, text_of
 
 __all__ = ["EARLIEST_YEAR", "DateReader", "modified_candidates", "published_candidates"]
 
@@ -55,6 +55,11 @@ _MODIFIED_META = (
     "dcterms.modified",
     "last-modified",
 )
+_NEAR_HEADLINE_TEXTS = 12
+"""Text pieces read on each side of the headline for its date line."""
+_NEAR_HEADLINE_CHARS = 400
+_HEADINGS = 200
+"""Headings searched for the one that shows the headline."""
 _DATE_ELEMENTS = (
     "//body//time[not(@datetime)]"
     " | //body//*[contains(@class, 'date') or contains(@class, 'time')"
@@ -93,18 +98,72 @@ def _microdata_date(reader: DateReader, sources: Sources, prop: str) -> datetime
     return None
 
 
-def _visible_date(reader: DateReader, tree: HtmlElement) -> Found[datetime] | None:
+def _spaced_text(node: HtmlElement) -> str:
+    """An element's text with its parts apart: "17 Juli 2023" and "10:15 WIB" in two
+    spans must not run together as "202310:15"."""
+    return norm(" ".join(node.itertext()))
+
+
+Shown = tuple[Found[datetime], bool]
+"""A date the page shows, and whether its text names its zone ("WIB", "GMT+7")."""
+
+
+def _headline_elements(tree: HtmlElement, title: str | None) -> list[HtmlElement]:
+    """The elements showing the headline: a heading with the title's text (and perhaps a
+    kicker above it), else the first ``<h1>``."""
+    if title:
+        want = key(title)
+        found = [
+            h
+            for h in tree.xpath("//body//h1 | //body//h2 | //body//h3")[:_HEADINGS]
+            if want in (shown := key(h.text_content())) and len(shown) <= len(want) + 60
+        ]
+        if found:
+            return found[:2]
+    return list(tree.xpath("//body//h1")[:2])
+
+
+def _visible_dates(reader: DateReader, tree: HtmlElement, title: str | None) -> Iterator[Shown]:
+    """Dates the page shows: ``<time datetime>``, then date-like elements (a date line,
+    with its time when it stands in a neighbouring element), then the lines around the
+    headline."""
     for node in tree.xpath("//body//time[@datetime]")[:3]:
         found = reader.read(node.get("datetime"))
         if found:
-            return Found(found, "visible", "time[datetime]")
+            yield Found(found, "visible", "time[datetime]"), False
     for node in tree.xpath(_DATE_ELEMENTS)[:8]:
-        text = text_of(node)
-        if len(text) <= 200:
+        text = _spaced_text(node)
+        if len(text) > 200:
+            continue
+        found = plausible(find_date(text, tz=reader.tz, now=reader.fetched_at))
+        if found is None:
+            continue
+        detail = f"<{node.tag} class={node.get('class', '')!r}>"
+        parent = node.getparent()
+        if is_midnight(found, reader.tz) and parent is not None:
+            around = _spaced_text(parent)
+            timed = plausible(find_date(around, tz=reader.tz)) if len(around) <= 300 else None
+            if timed is not None and timed.date() == found.date():
+                found, detail, text = timed, detail + " and its neighbour", around
+        yield Found(found, "visible", detail), has_zone(text)
+    for h1 in _headline_elements(tree, title):
+        for axis, label in (("following", "below"), ("preceding", "above")):
+            parts = h1.xpath(
+                f"{axis}::text()[not(ancestor::script or ancestor::style)]"
+                f"[normalize-space()][position() <= {_NEAR_HEADLINE_TEXTS}]"
+            )
+            if axis == "preceding":
+                parts = parts[::-1]
+            text = norm(" ".join(str(p) for p in parts))[:_NEAR_HEADLINE_CHARS]
             found = plausible(find_date(text, tz=reader.tz, now=reader.fetched_at))
             if found:
-                return Found(found, "visible", f"<{node.tag} class={node.get('class', '')!r}>")
-    return None
+                yield Found(found, "visible", f"text {label} the headline"), has_zone(text)
+
+
+def is_midnight(value: datetime, tz: tzinfo) -> bool:
+    """Whether ``value`` is a day without its time: midnight as written, or where the
+    site is."""
+    return any((v.hour, v.minute, v.second) == (0, 0, 0) for v in (value, value.astimezone(tz)))
 
 
 def _text_date(reader: DateReader, paragraphs: list[str]) -> Found[datetime] | None:
@@ -115,25 +174,77 @@ def _text_date(reader: DateReader, paragraphs: list[str]) -> Found[datetime] | N
     return None
 
 
+def _structured(reader: DateReader, sources: Sources) -> Iterator[Found[datetime]]:
+    article = sources.article
+    for name in ("datePublished", "dateCreated"):
+        found = reader.read(article.get(name))
+        if found:
+            yield Found(found, "json-ld", name)
+    for name in _PUBLISHED_META:
+        found = reader.read(sources.first_meta(name))
+        if found:
+            yield Found(found, "meta", name)
+    found = _microdata_date(reader, sources, "datePublished")
+    if found:
+        yield Found(found, "microdata", "datePublished")
+
+
+def reconcile(stated: Found[datetime], shown: Iterable[Shown], tz: tzinfo) -> Found[datetime]:
+    """The stated time, unless what the page shows corrects it: a shown minute beats a
+    stated midnight of the same day, and a stated UTC time ("Z") that is the shown time,
+    to the minute, where the shown line names a zone ("10:15 WIB"), was local time
+    mislabelled. (Without a named zone the shown time may be UTC itself.)"""
+    midnight = is_midnight(stated.value, tz)
+    mislabelled = stated.value.utcoffset() == timedelta(0)
+    if not (midnight or mislabelled):
+        return stated
+    local_day = stated.value.astimezone(tz).date()
+    for found, zoned in shown:
+        if found.detail == "time[datetime]" or is_midnight(found.value, tz):
+            continue
+        value = found.value
+        if midnight and value.astimezone(tz).date() == local_day:
+            return Found(value, found.kind, f"{found.detail}, its minute for {stated.detail}")
+        wall = value.astimezone(tz).replace(tzinfo=None)
+        if (
+            mislabelled
+            and zoned
+            and stated.value.replace(tzinfo=None) == wall
+            and value != stated.value
+        ):
+            return Found(value, found.kind, f"{found.detail}: {stated.detail} is local time")
+    return stated
+
+
 def published_candidates(
     reader: DateReader,
     tree: HtmlElement,
     sources: Sources,
     paragraphs: Callable[[], list[str]],
+    title: Callable[[], str | None],
 ) -> Iterator[Found[datetime] | None]:
     """The publication time as the page states it, strongest source first (the site's
-    selector excepted: the page object asks it first)."""
-    article = sources.article
-    for name in ("datePublished", "dateCreated"):
-        found = reader.read(article.get(name))
-        yield Found(found, "json-ld", name) if found else None
-    for name in _PUBLISHED_META:
-        found = reader.read(sources.first_meta(name))
-        yield Found(found, "meta", name) if found else None
-    found = _microdata_date(reader, sources, "datePublished")
-    yield Found(found, "microdata", "datePublished") if found else None
-    yield _visible_date(reader, tree)
+    selector excepted: the page object asks it first), each corrected by what the page
+    shows (:func:`reconcile`) around the headline (``title``) and in its date line."""
+    shown = _Once(lambda: list(_visible_dates(reader, tree, title())))
+    for found in _structured(reader, sources):
+        yield reconcile(found, shown(), reader.tz)
+    for found, _ in shown():
+        yield reconcile(found, shown(), reader.tz)
     yield _text_date(reader, paragraphs())
+
+
+class _Once:
+    """A list computed on first call and kept."""
+
+    def __init__(self, compute: Callable[[], list[Shown]]) -> None:
+        self._compute = compute
+        self._value: list[Shown] | None = None
+
+    def __call__(self) -> list[Shown]:
+        if self._value is None:
+            self._value = self._compute()
+        return self._value
 
 
 def guessed_published(reader: DateReader, tree: HtmlElement, url: str) -> Found[datetime] | None:
