@@ -273,7 +273,9 @@ class ArticlePage:
 
     @cached_property
     def _authors(self) -> Found[list[str]] | None:
-        return self._pick("authors", author_candidates(self.tree, self.sources, self._credited))
+        return self._pick(
+            "authors", author_candidates(self.tree, self.sources, self._credited, self._site_keys)
+        )
 
     def _location(self) -> str | None:
         return self._body.cleaned.location
@@ -348,7 +350,9 @@ class ArticlePage:
                 with_values(canonical_candidates(self.url, self.tree, self.sources))
             ),
             "authors": list(
-                with_values(author_candidates(self.tree, self.sources, self._credited))
+                with_values(
+                    author_candidates(self.tree, self.sources, self._credited, self._site_keys)
+                )
             ),
             "published_at": [
                 *with_values(self._published_candidates()),

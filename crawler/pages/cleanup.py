@@ -22,6 +22,8 @@ __all__ = [
     "credit_names",
     "drop_furniture",
     "is_desk_name",
+    "merge_names",
+    "read_credits",
     "split_dateline",
     "split_names",
 ]
@@ -61,15 +63,24 @@ _COMMENT_FORM = re.compile(
     r"\d+\s+(?:komentar|comments?)\s*$|komentar\s*$|comments?\s*$)",
     re.I,
 )
+_LABELS = (
+    r"penulis|reporter|pewarta|wartawan|kontributor|jurnalis|writer|written\s+by|"
+    r"reporting\s+by|editor|redaktur|penyunting|editing|edited\s+by|sumber|source|foto|"
+    r"fotografer|photo|video|videografer|grafis|ilustrasi|desain|layout|penerjemah|"
+    r"translator|oleh|by"
+)
 _CREDIT_LABEL = re.compile(
-    r"^\s*(?P<label>penulis|reporter|pewarta|wartawan|kontributor|editor|redaktur|"
-    r"penyunting|sumber|foto|fotografer|writer|written\s+by|reporting\s+by|edited\s+by)"
-    r"\s*[:：]\s*(?P<names>.{1,80})$",
+    r"^\s*(?P<label>" + _LABELS + r")\s*[:：]\s*(?P<names>.{1,120})$",
     re.I,
 )
+_CREDIT_PART = re.compile(r"(?:^|(?<=[|,;/•·\s]))\s*(?P<label>" + _LABELS + r")\s*[:：]\s*", re.I)
+"""A label inside a credit line: "Reporter: A | Editor: B" has two."""
 _AUTHOR_LABELS = frozenset(
-    {"penulis", "reporter", "pewarta", "wartawan", "kontributor", "writer", "written by"}
-)
+    {
+        "penulis", "reporter", "pewarta", "wartawan", "kontributor", "jurnalis", "writer",
+        "written by", "reporting by", "oleh", "by",
+    }
+)  # fmt: skip
 # "(Deni)", "(Deni).", "(Deni/Rul)", "(ant)", "[red]"
 _CREDIT_PAREN = re.compile(r"^\s*[(\[](?P<names>[^()\[\]\d]{2,40})[)\]]\s*\.?\s*$")
 _TRAILING_PAREN = re.compile(r"\s+[(\[](?P<names>[^()\[\]\d]{2,40})[)\]]\s*\.?\s*$")
@@ -78,13 +89,18 @@ _DESK = frozenset(
     {
         "red", "redaksi", "tim redaksi", "redaktur", "admin", "administrator", "editor", "tim",
         "staff", "staf", "webmaster", "newsroom", "desk", "humas", "adv", "advertorial",
+        "redaktion", "rédaction", "redacción", "redazione", "agenturen", "agencies",
     }
 )  # fmt: skip
+_DESK_PREFIX = re.compile(r"^(?:tim|redaksi|admin|desk|newsroom)\b(?:\s|$)")
+"""A name starting like this is a desk ("Tim Redaksi", "Redaksi Kabarku", "Admin Web")."""
 # A credit naming a press release ("(Rilis/Diskominfo Banyuasin)") credits its source,
 # not a writer.
 _RELEASE = re.compile(
     r"^(?:rilis|rls|release|press\s+release|siaran\s+pers|humas|adv|advertorial)$", re.I
 )
+_SIGNED = re.compile(r"^\s*(?:oleh|by|von|par|por)\s*:?\s+(?P<names>.{2,60})$", re.I)
+"""A byline line above the story: "Oleh: Mega Puspita", "By Jane Doe"."""
 _BYLINE = re.compile(r"^\s*(?:oleh|by|von|par|por|di)\s*:?\s*(?P<names>.{0,60})$", re.I)
 _WORD = re.compile(r"\w+")
 # The reporter line Tribun-network sites open with: "Laporan Wartawan Tribunsumsel.com,
@@ -190,18 +206,37 @@ def _title(place: str) -> str:
 
 
 def is_desk_name(name: str) -> bool:
-    """ "Red", "Redaksi", "Admin": the desk or a role, not a person."""
-    return re.sub(r"\s+", " ", name.casefold().strip(" .")) in _DESK
+    """ "Red", "Redaksi", "Admin", "Tim Redaksi Kabarku": the desk or a role, not a person."""
+    folded = re.sub(r"\s+", " ", name.casefold().strip(" ."))
+    return folded in _DESK or _DESK_PREFIX.match(folded) is not None
+
+
+def read_credits(text: str) -> list[tuple[bool, list[str]]]:
+    """Each labelled part of a credit line as (is_author, names):
+    "Reporter: Sari | Editor: Budi" -> [(True, ["Sari"]), (False, ["Budi"])].
+    Empty when the line does not open with a label."""
+    # A credit laid out as a table row: "| Penulis | : Anju Christian |"
+    text = re.sub(r"\s*\|\s*(?=:)|^\s*\|\s*|\s*\|\s*$", "", text)
+    if _CREDIT_LABEL.match(text) is None:
+        return []
+    parts = list(_CREDIT_PART.finditer(text))
+    found = []
+    for part, following in zip(parts, [*parts[1:], None], strict=True):
+        end = following.start() if following is not None else len(text)
+        names = split_names(text[part.end() : end].strip(" |,;/•·"))
+        label = re.sub(r"\s+", " ", part["label"].lower())
+        found.append((label in _AUTHOR_LABELS, names))
+    return found
 
 
 def _credit(paragraph: str) -> tuple[bool, list[str]] | None:
-    """(is_author_credit, names) when the paragraph is only a credit line."""
-    # A credit laid out as a table row: "| Penulis | : Anju Christian |"
+    """(is_author_credit, names) when the paragraph is only a credit line; the names of
+    its author parts when it has any ("Reporter: A | Editor: B" credits A)."""
+    credits = read_credits(paragraph)
+    if credits:
+        authors = [n for is_author, names in credits if is_author for n in names]
+        return (True, authors) if authors else (False, credits[0][1])
     paragraph = re.sub(r"\s*\|\s*(?=:)|^\s*\|\s*|\s*\|\s*$", "", paragraph)
-    label = _CREDIT_LABEL.match(paragraph)
-    if label is not None:
-        names = split_names(label["names"])
-        return label["label"].lower() in _AUTHOR_LABELS, names
     paren = _CREDIT_PAREN.match(paragraph)
     if paren is not None:
         names = split_names(paren["names"])
@@ -297,14 +332,46 @@ def drop_furniture(
             if report is not None and _NAME.match(report["names"]):
                 credited.extend(split_names(report["names"]))
                 continue
+            byline = _SIGNED.match(text)
+            if byline is not None and _as_authors(split_names(byline["names"])):
+                credited.extend(_as_authors(split_names(byline["names"])))
+                continue
             if _is_furniture(text, headlines, names):
                 continue
+        # A credit line ("Penulis: …", "Editor: …", "(Foto: Istimewa)") is not story text
+        # wherever it stands; the tail's are read below, in order.
+        credit = _credit(text) if index < _LEADING_WINDOW or kept else None
+        if credit is not None and _CREDIT_LABEL.match(text.strip(" |")) is not None:
+            if credit[0]:
+                credited.extend(_as_authors(credit[1]))
+            continue
         kept.append(index)
-    _drop_tail_credits(paragraphs, kept, credited)
+    tail: list[str] = []
+    _drop_tail_credits(paragraphs, kept, tail)
     out = [paragraphs[i] for i in kept]
     if out:
-        out[-1] = _strip_trailing_paren(out[-1], credited)
+        out[-1] = _strip_trailing_paren(out[-1], tail)
     location = None
     if strip_dateline and out:
         location, out[0] = split_dateline(out[0], site_names=site_names)
-    return Cleaned(paragraphs=out, kept=kept, credited=unique(credited), location=location)
+    return Cleaned(
+        paragraphs=out, kept=kept, credited=merge_names([*credited, *tail]), location=location
+    )
+
+
+def merge_names(names: list[str]) -> list[str]:
+    """Names without repeats, a short form giving way to the full name it abbreviates:
+    "(Mega)" at the end is the same person as "Oleh: Mega Puspita" at the top, and so
+    is "(MP)"."""
+    names = unique(names)
+    result = []
+    for name in names:
+        words = name.casefold().split()
+        others = [o for o in names if o != name]
+        longer = any(o.casefold().split()[: len(words)] == words for o in others)
+        initials = name.isupper() and any(
+            "".join(w[0] for w in o.split()).upper() == name for o in others if " " in o
+        )
+        if not (longer or initials):
+            result.append(name)
+    return result

@@ -13,26 +13,63 @@ from typing import Any
 
 from lxml.html import HtmlElement
 
-from crawler.pages.cleanup import credit_names, is_desk_name, split_names
+from crawler.pages.cleanup import (
+    credit_names,
+    is_desk_name,
+    merge_names,
+    read_credits,
+    split_names,
+)
 from crawler.pages.provenance import Found
 from crawler.pages.sources import Sources, as_list
-from crawler.pages.texts import DOMAIN_NAME, norm, text_of, unique
+from crawler.pages.texts import DOMAIN_NAME, key, norm, text_of, unique
 
 __all__ = ["author_candidates", "is_name", "meta_authors", "names_of", "selected_authors"]
 
 _AUTHOR_META = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator")
+_NOT_IN_COMMENTS = (
+    "[not(ancestor-or-self::*[@id='comments' or @id='respond'"
+    " or contains(@class, 'comment-') or contains(@class, 'comments')"
+    " or contains(@class, 'commentlist') or contains(@class, 'wp-block-comment')])]"
+)
+"""Outside a comment list: a commenter's name is never an author (WordPress themes mark
+them ``.comment-author``, block themes ``.wp-block-comment-author-name``)."""
 _BYLINE_XPATH = (
     "//body//*[contains(@class, 'author-name') or contains(@class, 'byline__name')"
-    " or contains(@class, 'author__name') or @class='byline' or @class='author']"
+    " or contains(@class, 'author__name') or @class='byline' or @class='author']" + _NOT_IN_COMMENTS
 )
-_LABEL_XPATH = "//body//text()[contains(., ':')][not(parent::script or parent::style)]"
+_LABEL_XPATH = (
+    "//body//text()[contains(., ':') or starts-with(normalize-space(), 'Oleh')]"
+    "[not(parent::script or parent::style)]" + _NOT_IN_COMMENTS
+)
 _BYLINE_LABEL = re.compile(
-    r"^\s*(?:penulis|reporter|pewarta|wartawan|kontributor|writer|written by)\s*:", re.I
+    r"^\s*(?:(?:penulis|reporter|pewarta|wartawan|kontributor|jurnalis|writer|written by)"
+    r"\s*:|oleh\b)",
+    re.I,
 )
+_EDITOR_XPATH = (
+    "//body//text()[contains(translate(., 'EDITORAKUNGPY', 'editorakungpy'), 'editor')"
+    " or contains(translate(., 'EDITORAKUNGPY', 'editorakungpy'), 'redaktur')"
+    " or contains(translate(., 'EDITORAKUNGPY', 'editorakungpy'), 'penyunting')]"
+    "[not(parent::script or parent::style)]"
+)
+_EDITOR_LABEL = re.compile(
+    r"(?:^|[|,;/•·]|\s)\s*(?:editor|redaktur|penyunting|edited by)\s*:\s*$|"
+    r"^\s*(?:editor|redaktur|penyunting|edited by)\s*:",
+    re.I,
+)
+_SCRIPT_AUTHOR = re.compile(
+    r"""["']?(?:author|authors?_?name|content_?author|penulis|writer|reporter)["']?\s*[:=]\s*"""
+    r"""["']([^"'<>{}\[\]\\]{3,60})["']""",
+    re.I,
+)
+"""An author in a page's analytics data (``dataLayer``): portals set it for every article."""
 _BAD_AUTHOR = re.compile(
     r"https?://|www\.|@|\d{3,}|^(?:admin|administrator|redaksi|staff)$"
     # A company, not a person: "PT. VIVA MEDIA BARU" (an outlet's domain: DOMAIN_NAME).
-    r"|^(?:PT|CV)\b\.?\s",
+    r"|^(?:PT|CV)\b\.?\s"
+    # A picture credit split off a byline: "(Image: Getty Images".
+    r"|:|^\(|^[^()]*\)|\([^()]*$|\b(?:image|images|foto|photo|getty|istock\w*|shutterstock)\b",
     re.I,
 )
 
@@ -59,8 +96,79 @@ def is_name(name: str) -> bool:
     )
 
 
-def _people(names: list[str]) -> list[str]:
-    return unique([n for n in (norm(x) for x in names) if is_name(n)])
+class _People:
+    """Turns raw names into people: real names, not the outlet, not an editor."""
+
+    def __init__(self, sites: list[str], editors: Callable[[], set[str]]) -> None:
+        self.sites = sites
+        self._editors = editors
+        self.outlets: list[str] = []
+        """The site's own name where a source credits it (the last resort)."""
+
+    def __call__(self, names: list[str]) -> list[str]:
+        named = [n for n in (norm(x) for x in names) if is_name(n)]
+        outlets = [n for n in named if self.is_outlet(n)]
+        if outlets and not self.outlets:
+            self.outlets = outlets
+        people = [n for n in named if n not in outlets]
+        if people:
+            editors = self._editors()
+            people = [n for n in people if n.casefold() not in editors]
+        return unique(people)
+
+    def is_outlet(self, name: str) -> bool:
+        """Whether ``name`` is the site's own name ("Lesotho Times" on lestimes.com)."""
+        name_key = key(name)
+        return len(name_key) >= 3 and any(
+            name_key == site
+            or (len(site) >= 4 and site in name_key)
+            or (len(name_key) >= 4 and name_key in site)
+            for site in self.sites
+        )
+
+
+def _outside_comments(node: HtmlElement) -> bool:
+    return not node.xpath("ancestor-or-self::*[1]" + _NOT_IN_COMMENTS.replace("[not(", "[(", 1))
+
+
+def editor_names(tree: HtmlElement) -> set[str]:
+    """Names the page labels as its editors ("Editor: Heryadi"), case-folded: an editor
+    is not an author, even where the publisher's metadata says so."""
+    found: set[str] = set()
+    labelled = (t for t in tree.xpath(_EDITOR_XPATH) if _EDITOR_LABEL.search(t))
+    for text_node in itertools.islice(labelled, 5):
+        parent = text_node.getparent()
+        if parent is None:
+            continue
+        line = text_of(parent)
+        if len(line) > 200:
+            # "Editor : <a>Heryadi</a>" inside a larger block: the label and the next element.
+            after = parent.getnext() if text_node.is_tail else parent.find("*")
+            line = norm(f"{text_node} {text_of(after) if after is not None else ''}")
+        label = _EDITOR_LABEL.search(line)
+        if label is not None:
+            line = line[label.start() :].strip(" |,;/•·")
+        for is_author, names in read_credits(line):
+            if not is_author:
+                found.update(n.casefold() for n in names)
+    return found
+
+
+_ANALYTICS = ("dataLayer", "gtag(", "_gaq")
+_AUTHOR_KEYS = ("uthor", "enulis", "riter", "eporter")
+
+
+def _script_authors(tree: HtmlElement) -> list[str]:
+    """Authors named in inline scripts' analytics data (not JSON-LD, read already)."""
+    for script in tree.xpath("//script[not(@src)][not(contains(@type, 'ld+json'))]")[:40]:
+        text = script.text or ""
+        if not any(w in text for w in _ANALYTICS) or not any(w in text for w in _AUTHOR_KEYS):
+            continue
+        for match in _SCRIPT_AUTHOR.finditer(text[:200_000]):
+            names = split_names(match[1])
+            if names:
+                return names
+    return []
 
 
 def selected_authors(texts: list[str]) -> list[str]:
@@ -80,25 +188,27 @@ def meta_authors(sources: Sources) -> list[str]:
     return names
 
 
-def _byline_authors(tree: HtmlElement, sources: Sources) -> Found[list[str]] | None:
+def _byline_authors(
+    tree: HtmlElement, sources: Sources, people: _People
+) -> Found[list[str]] | None:
     names: list[str] = []
-    for node in sources.microdata.get("author", [])[:3]:
+    for node in [n for n in sources.microdata.get("author", []) if _outside_comments(n)][:3]:
         inner = node.find(".//*[@itemprop='name']")
         value = (inner if inner is not None else node).get("content")
         names.extend(split_names(value or text_of(inner if inner is not None else node)))
     if names:
-        return Found(_people(names), "microdata", "itemprop=author")
-    for node in tree.xpath("//body//a[@rel='author']")[:3]:
+        return Found(people(names), "microdata", "itemprop=author")
+    for node in tree.xpath("//body//a[@rel='author']" + _NOT_IN_COMMENTS)[:3]:
         names.extend(split_names(text_of(node)))
     if names:
-        return Found(_people(names), "visible", "a[rel=author]")
+        return Found(people(names), "visible", "a[rel=author]")
     for node in tree.xpath(_BYLINE_XPATH)[:2]:
         text = text_of(node)
         if 2 < len(text) <= 60:
             names.extend(split_names(text))
     if names:
-        return Found(_people(names), "visible", "byline element")
-    return Found(_people(_labelled_byline(tree)), "visible", "labelled byline")
+        return Found(people(names), "visible", "byline element")
+    return Found(people(_labelled_byline(tree)), "visible", "labelled byline")
 
 
 def _labelled_byline(tree: HtmlElement) -> list[str]:
@@ -115,11 +225,28 @@ def _labelled_byline(tree: HtmlElement) -> list[str]:
 
 
 def author_candidates(
-    tree: HtmlElement, sources: Sources, credited: Callable[[], list[str]]
+    tree: HtmlElement,
+    sources: Sources,
+    credited: Callable[[], list[str]],
+    sites: list[str],
 ) -> Iterator[Found[list[str]] | None]:
-    """Structured authors, else meta tags, else the visible byline, else names credited
-    in the text (``credited``), strongest first."""
-    yield Found(_people(names_of(sources.article.get("author"))), "json-ld", "author")
-    yield Found(_people(meta_authors(sources)), "meta", "author")
-    yield _byline_authors(tree, sources)
-    yield Found(_people(credited()), "text", "credit line")
+    """Structured authors, else meta tags, else the visible byline, else the page's
+    analytics data, else names credited in the text (``credited``), strongest first.
+    The page's labelled editors are no author in any of them, and the site's own name
+    (``sites``, as keys) only when no source names a person."""
+    editors: set[str] | None = None
+
+    def page_editors() -> set[str]:
+        nonlocal editors
+        if editors is None:
+            editors = editor_names(tree)
+        return editors
+
+    people = _People(sites, page_editors)
+    yield Found(people(names_of(sources.article.get("author"))), "json-ld", "author")
+    yield Found(people(meta_authors(sources)), "meta", "author")
+    yield _byline_authors(tree, sources, people)
+    yield Found(people(_script_authors(tree)), "text", "script data")
+    yield Found(merge_names(people(credited())), "text", "credit line")
+    # The outlet credits itself ("BBC News") when it names no one: that, rather than nothing.
+    yield Found(unique(people.outlets), "fallback", "the outlet's own credit")
