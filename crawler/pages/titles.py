@@ -43,6 +43,10 @@ _TITLE_REPEAT_VOTE = 0.05
 a tie-break for the text a publisher uses throughout."""
 _TITLE_REPEAT_CAP = 20
 _SITE_NAME_WORDS = 5
+_GLUED_PREFIX = re.compile(r"^\s*(?P<prefix>[^:|]{2,40}?)\s*:\s+(?=\S)")
+"""A short part before a colon at the front: the outlet ("Kompas.com: …") or a rubric."""
+_RUBRIC = re.compile(r"^\s*(?P<rubric>[^\W\d_a-z][^\W\d_a-z ]{1,20}(?: [^\W\d_a-z]+)?)\s*:\s+")
+"""A rubric in capitals before the headline: "FOTO: …", "VIDEO: …", "BREAKING NEWS: …"."""
 _PUBLIC_SUFFIX_LABELS = frozenset(
     {"com", "net", "org", "co", "id", "or", "go", "ac", "web", "my", "sch", "biz", "info",
      "news", "tv", "uk", "de", "it", "fr", "es", "nl", "au", "in", "jp", "kr", "cn"}
@@ -110,6 +114,13 @@ def strip_site_name(title: str, others: list[str], sites: list[str]) -> str:
         position = separator.end()
     bounds.append((position, len(title)))
     parts = [title[a:b] for a, b in bounds]
+    glued = _GLUED_PREFIX.match(title)
+    if glued is not None and (
+        is_site_name(glued["prefix"], sites)
+        or (len(glued["prefix"].split()) <= 2 and DOMAIN_NAME.search(glued["prefix"]))
+    ):
+        # "Outlet.com: Headline": the outlet glued on at the front, a colon after it.
+        return strip_site_name(title[glued.end() :], others, sites)
     first, last = 0, len(parts)
     if last - first > 1 and is_site_name(parts[0], sites):
         first = 1
@@ -160,10 +171,25 @@ def title_sources(
         name: strip_site_name(value, [o for o in others if o != value], sites)
         for name, value in metas.items()
     }
+    found = {name: _rubric_as_shown(value, unescaped) for name, value in found.items()}
     keys = {fold(v) for v in found.values()}
     # The h1 that the metadata confirms; some pages have a logo or section h1 first.
     h1 = next((h for h in unescaped if fold(h) in keys), unescaped[0] if unescaped else None)
     return {"h1": h1, **found} if h1 else found
+
+
+def _rubric_as_shown(value: str, h1s: list[str]) -> str:
+    """A rubric ("FOTO: ", "VIDEO: ") as the page's own headline element shows it: kept
+    when an ``h1`` has it, dropped when an ``h1`` shows the headline without it, and
+    added when an ``h1`` shows it before the same headline."""
+    rubric = _RUBRIC.match(value)
+    for h1 in h1s:
+        if rubric is not None and fold(h1) == fold(value[rubric.end() :]):
+            return h1
+        shown = _RUBRIC.match(h1)
+        if rubric is None and shown is not None and fold(h1[shown.end() :]) == fold(value):
+            return h1
+    return value
 
 
 def page_text(tree: HtmlElement) -> str:
