@@ -50,13 +50,41 @@ _ASIDE_XPATH = lxml.etree.XPath(
     + "]"
 )
 """A fast first pass for :data:`_ASIDE_NAME` (class names are written in lower case)."""
+_LAYOUT_CELL_CHARS = 150
+"""A table cell with this much text, broken into lines, holds a story: the table is layout."""
 _TRUNCATION = re.compile(r"\s*(?:\[…\]|\[\.\.\.\]|…|\.\.\.)\s*$")
 
 Block = tuple[lxml.etree._Element, list[str]]
 
 
+def without_layout_tables(tree: HtmlElement) -> HtmlElement:
+    """``tree``, or a copy whose layout tables are plain blocks.
+
+    Small regional sites still lay pages out with tables (header, story and sidebar as
+    cells); trafilatura reads a table as data and returns the whole page as rows. A
+    table with a cell of running text (:data:`_LAYOUT_CELL_CHARS`) is layout.
+    """
+    if not any(_is_layout_table(t) for t in tree.iter("table")):
+        return tree
+    copied = copy.deepcopy(tree)
+    for table in [t for t in copied.iter("table") if _is_layout_table(t)]:
+        for element in [table, *table.iter("tr", "td", "th", "tbody", "thead", "tfoot")]:
+            element.tag = "div"
+    return copied
+
+
+def _is_layout_table(table: HtmlElement) -> bool:
+    return any(
+        len(cell.text_content()) >= _LAYOUT_CELL_CHARS
+        and len(cell.xpath(".//table")) == 0
+        and (cell.find("br") is not None or cell.find("font") is not None)
+        for cell in table.iter("td")
+    )
+
+
 def extract_main(tree: HtmlElement, url: str) -> lxml.etree._Element | None:
     """trafilatura's main-content tree (its XML dialect), or None."""
+    tree = without_layout_tables(tree)
     try:
         document = bare_extraction(
             tree,

@@ -111,6 +111,8 @@ _REPORT_LINE = re.compile(
     re.I,
 )
 _LEADING_WINDOW = 8
+_HEADER_LINE_CHARS = 160
+"""A page header's lines (site name, tagline, breadcrumb) are shorter than this."""
 """How many opening paragraphs may be page furniture (headline, date, byline)."""
 _NAME = re.compile(r"^[A-Z][\w'.\-]*(?:\s+[A-Z][\w'.\-]*){0,3}$")
 
@@ -322,7 +324,22 @@ def drop_furniture(
     """
     kept: list[int] = []
     credited: list[str] = []
+    # Short lines above the headline, when the extractor kept it, are the page's header
+    # (site name, tagline, breadcrumb); a story paragraph there means the headline
+    # stands below the story (a footer's share box), and nothing is dropped.
+    start = next(
+        (
+            i + 1
+            for i, text in enumerate(paragraphs[:_LEADING_WINDOW])
+            if text.casefold().strip(" .:") in headlines
+        ),
+        0,
+    )
+    if any(len(text) > _HEADER_LINE_CHARS for text in paragraphs[: max(start - 1, 0)]):
+        start = 0
     for index, text in enumerate(paragraphs):
+        if index < start:
+            continue
         if _COMMENT_FORM.match(text) and kept:
             break
         if not text.strip() or _TEASER.match(text) or _NOISE.match(text):
@@ -332,9 +349,9 @@ def drop_furniture(
             if report is not None and _NAME.match(report["names"]):
                 credited.extend(split_names(report["names"]))
                 continue
-            byline = _SIGNED.match(text)
-            if byline is not None and _as_authors(split_names(byline["names"])):
-                credited.extend(_as_authors(split_names(byline["names"])))
+            signed = _signed_names(text)
+            if signed:
+                credited.extend(signed)
                 continue
             if _is_furniture(text, headlines, names):
                 continue
@@ -357,6 +374,29 @@ def drop_furniture(
     return Cleaned(
         paragraphs=out, kept=kept, credited=merge_names([*credited, *tail]), location=location
     )
+
+
+def _signed_names(line: str) -> list[str]:
+    """The writers a short line above the story signs: "Oleh: Mega Puspita", or a date
+    line with a byline part ("Senin, 17/07/2023 | Oleh: Agus Salim")."""
+    if len(line) > 120:
+        return []
+    parts = [p for p in re.split(r"\s+[|•·]\s+|\s*\|\s*", line) if p.strip()]
+    names: list[str] = []
+    rest = []
+    for part in parts:
+        signed = _SIGNED.match(part)
+        credit = _credit(part) if signed is None else None
+        if signed is not None:
+            names.extend(_as_authors(split_names(signed["names"])))
+        elif credit is not None and credit[0] and _CREDIT_LABEL.match(part):
+            names.extend(_as_authors(credit[1]))
+        else:
+            rest.append(part)
+    # Whatever else the line holds must be a date, or it is a sentence that starts "Oleh".
+    if names and all(find_date(p, relative=False) is not None for p in rest):
+        return names
+    return []
 
 
 def merge_names(names: list[str]) -> list[str]:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
+import lxml.etree
 from htmldate import find_date as htmldate_find_date
 from lxml.html import HtmlElement
 
@@ -120,6 +121,17 @@ def _headline_elements(tree: HtmlElement, title: str | None) -> list[HtmlElement
         ]
         if found:
             return found[:2]
+        # A custom CMS sets its headline in <b> or <font>: the element holding its text.
+        try:
+            texts = tree.xpath(
+                "//body//text()[contains(., $start)][not(ancestor::script or ancestor::a)]",
+                start=title[:40],
+            )
+        except lxml.etree.XPathError:
+            texts = []
+        holders = [t.getparent() for t in texts[:2] if t.getparent() is not None]
+        if holders:
+            return holders
     return list(tree.xpath("//body//h1")[:2])
 
 
