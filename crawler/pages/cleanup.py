@@ -67,7 +67,7 @@ _LABELS = (
     r"penulis|reporter|pewarta|wartawan|kontributor|jurnalis|writer|written\s+by|"
     r"reporting\s+by|editor|redaktur|penyunting|editing|edited\s+by|sumber|source|foto|"
     r"fotografer|photo|video|videografer|grafis|ilustrasi|desain|layout|penerjemah|"
-    r"translator|oleh|by"
+    r"translator|laporan|oleh|by|rep|red"
 )
 _CREDIT_LABEL = re.compile(
     r"^\s*(?P<label>" + _LABELS + r")\s*[:：]\s*(?P<names>.{1,120})$",
@@ -78,7 +78,7 @@ _CREDIT_PART = re.compile(r"(?:^|(?<=[|,;/•·\s]))\s*(?P<label>" + _LABELS + r
 _AUTHOR_LABELS = frozenset(
     {
         "penulis", "reporter", "pewarta", "wartawan", "kontributor", "jurnalis", "writer",
-        "written by", "reporting by", "oleh", "by",
+        "written by", "reporting by", "laporan", "oleh", "by", "rep",
     }
 )  # fmt: skip
 # "(Deni)", "(Deni).", "(Deni/Rul)", "(ant)", "[red]"
@@ -90,6 +90,8 @@ _DESK = frozenset(
         "red", "redaksi", "tim redaksi", "redaktur", "admin", "administrator", "editor", "tim",
         "staff", "staf", "webmaster", "newsroom", "desk", "humas", "adv", "advertorial",
         "redaktion", "rédaction", "redacción", "redazione", "agenturen", "agencies",
+        "jurnalis", "wartawan", "reporter", "penulis", "kontributor", "pewarta", "writer",
+        "by", "oleh", "von", "author", "posted by", "diposting oleh",
     }
 )  # fmt: skip
 _DESK_PREFIX = re.compile(r"^(?:tim|redaksi|admin|desk|newsroom)\b(?:\s|$)")
@@ -150,16 +152,21 @@ _DATEISH = re.compile(
 """A byline part that is a date, a time or an age ("2 jam yang lalu"), not a name."""
 
 
+_NAME_EDGES = " .-–—|·•"
+
+
 def split_names(text: str) -> list[str]:
     """ "Deni/Rul", "A, B dan C", "By A and B" -> a list of names.
 
     A byline often carries the time too ("Ahmad Fauzi · 2 jam yang lalu"); such
     parts are dropped (a desk like "BR24 Redaktion" stays)."""
     text = re.sub(r"^\s*(?:by|oleh|penulis|reporter|von)\s*[:]?\s+", "", text.strip(), flags=re.I)
-    parts = re.split(r"\s*(?:/|,|;|&|\||·|•)\s*|\s+(?:and|dan|und|en|et|y|og|och)\s+", text)
+    parts = re.split(
+        r"\s*(?:/|,|;|&|\||·|•)\s*|\s+[-–—]\s+|\s+(?:and|dan|und|en|et|y|og|och)\s+", text
+    )
     # "Elena Oberholzer (obe)": the desk initials are not part of the name.
     parts = [re.sub(r"\s*\([^()]{1,6}\)\s*$", "", p) for p in parts]
-    return [p.strip(" .") for p in parts if p.strip(" .") and not _DATEISH.search(p)]
+    return [p.strip(_NAME_EDGES) for p in parts if p.strip(_NAME_EDGES) and not _DATEISH.search(p)]
 
 
 def _is_outlet(text: str, site_names: Collection[str]) -> bool:

@@ -38,6 +38,13 @@ _BYLINE_XPATH = (
     "//body//*[contains(@class, 'author-name') or contains(@class, 'byline__name')"
     " or contains(@class, 'author__name') or @class='byline' or @class='author']" + _NOT_IN_COMMENTS
 )
+_BROAD_BYLINE_XPATH = (
+    "//body//*[contains(@class, 'author') or contains(@class, 'byline')"
+    " or contains(@class, 'penulis') or contains(@class, 'reporter')"
+    " or contains(@class, 'writer')][not(self::body or self::article)]" + _NOT_IN_COMMENTS
+)
+"""Theme bylines by class word: ``.jeg_meta_author``, ``.author-post``, ``.author vcard``."""
+_BROAD_BYLINE_NODES = 8
 _LABEL_XPATH = (
     "//body//text()[contains(., ':') or starts-with(normalize-space(), 'Oleh')]"
     "[not(parent::script or parent::style)]" + _NOT_IN_COMMENTS
@@ -208,7 +215,23 @@ def _byline_authors(
             names.extend(split_names(text))
     if names:
         return Found(people(names), "visible", "byline element")
-    return Found(people(_labelled_byline(tree)), "visible", "labelled byline")
+    labelled = people(_labelled_byline(tree))
+    if labelled:
+        return Found(labelled, "visible", "labelled byline")
+    for node in tree.xpath(_BROAD_BYLINE_XPATH)[:_BROAD_BYLINE_NODES]:
+        text = norm(" ".join(node.itertext()))
+        if 2 < len(text) <= 60:
+            found = [n for n in people(split_names(text)) if _looks_like_a_full_name(n)]
+            if found:
+                return Found(found, "visible", f"<{node.tag} class={node.get('class', '')!r}>")
+    return None
+
+
+def _looks_like_a_full_name(name: str) -> bool:
+    """Two to four words, each capitalised: what a class-word guess must look like
+    (a menu's "capital" or an agency's "dpa" must not pass)."""
+    words = name.split()
+    return 2 <= len(words) <= 4 and all(w[0].isupper() and w.isalpha() for w in words)
 
 
 def _labelled_byline(tree: HtmlElement) -> list[str]:
