@@ -14,7 +14,7 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from crawler.pages.dates import find_date
+from crawler.pages.dates import MONTHS, find_date
 from crawler.pages.texts import unique
 
 __all__ = [
@@ -94,8 +94,12 @@ _DESK = frozenset(
         "by", "oleh", "von", "author", "posted by", "diposting oleh",
     }
 )  # fmt: skip
-_DESK_PREFIX = re.compile(r"^(?:tim|redaksi|admin|desk|newsroom)\b(?:\s|$)")
-"""A name starting like this is a desk ("Tim Redaksi", "Redaksi Kabarku", "Admin Web")."""
+_DESK_PREFIX = re.compile(
+    r"^(?:tim|redaksi|admin|desk|newsroom|kontributor|koresponden|wartawan|jurnalis|"
+    r"reporter|pewarta|penulis)\b(?:\s|$)"
+)
+"""A name starting like this is a desk or a role ("Tim Redaksi", "Redaksi Kabarku",
+"Kontributor Palembang"), not a person."""
 # A credit naming a press release ("(Rilis/Diskominfo Banyuasin)") credits its source,
 # not a writer.
 _RELEASE = re.compile(
@@ -120,13 +124,15 @@ _NAME = re.compile(r"^[A-Z][\w'.\-]*(?:\s+[A-Z][\w'.\-]*){0,3}$")
 
 # "TANJUNG LAGO, MERAHPUTIHNEWS.CO ID –", "JAKARTA, KOMPAS.com -", "Jakarta (ANTARA) -",
 # "Yogyakarta -": a place, optionally the outlet, then a dash.
-_PLACE = r"(?P<place>[A-Z][A-Za-z'.]*(?:\s+[A-Z][A-Za-z'.]*){0,3})"
+_PLACE = r"(?P<place>[A-Z][A-Za-z0-9'.]*(?:\s+[A-Z][A-Za-z'.]*){0,3})"
 _DATELINES: tuple[re.Pattern[str], ...] = (
     re.compile(r"^\s*" + _PLACE + r"\s*,\s*(?P<outlet>[^\s,–—-][^,–—]{0,40}?)\s*[–—-]{1,2}\s+"),
     re.compile(r"^\s*" + _PLACE + r"\s*\((?P<outlet>[^()]{1,40})\)\s*[–—-]{1,2}\s+"),
     re.compile(r"^\s*" + _PLACE + r"\s+[–—-]{1,2}\s+(?=\S)"),
 )
 _OUTLET = re.compile(r"(?:\.(?:com|co|id|net|org|news)\b|\b(?:co\s+id|news|pos|times)\b)", re.I)
+_LONG_DATELINE_REST = 100
+"""A title-case "Place Name - " dateline needs a story paragraph after it."""
 _PLACE_ONLY = re.compile(_PLACE + r"$")
 _ROMAN = re.compile(r"^(?=[IVX])X{0,3}(?:IX|IV|V?I{0,3})$")
 
@@ -199,7 +205,10 @@ def split_dateline(paragraph: str, *, site_names: Collection[str] = ()) -> tuple
             return _title(swapped["place"]), rest
         # A bare "Place -" is only a dateline when the place is written in capitals
         # or is a single word; "Update - Something" must not become a location.
-        if index == 2 and not (place.isupper() or " " not in place):
+        # ("Ogan Ilir - " opening a long paragraph is detik's dateline.)
+        if index == 2 and not (
+            place.isupper() or " " not in place or len(rest) >= _LONG_DATELINE_REST
+        ):
             continue
         if index == 0 and not (place.isupper() or _OUTLET.search(match["outlet"])):
             continue
@@ -294,13 +303,21 @@ def _strip_trailing_paren(text: str, credited: list[str]) -> str:
     return text
 
 
+_DATE_WORDS = re.compile(
+    r"\d+|\b(?:wib|wita|wit|gmt|utc|pukul|jam|updated?|diperbarui|diupdate|published|stand|"
+    r"diterbitkan|dipublikasikan|terbit|posted|on|pada|"
+    r"senin|selasa|rabu|kamis|jum'?at|sabtu|minggu|ahad|monday|tuesday|wednesday|thursday|"
+    r"friday|saturday|sunday|" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b",
+    re.I,
+)
+"""The words of a date line: labels, zones, day and month names."""
+
+
 def _is_date_line(text: str) -> bool:
     """A short line that is mostly a date ("Selasa 16 Jun 2015, 14:05 WIB")."""
-    if len(text) > 80 or find_date(text, relative=False) is None:
+    if len(text) > 120 or find_date(text, relative=False) is None:
         return False
-    rest = re.sub(
-        r"\d+|\b(?:wib|wita|wit|pukul|updated?|diperbarui|published|stand)\b", " ", text, flags=re.I
-    )
+    rest = _DATE_WORDS.sub(" ", text)
     return len(_WORD.findall(rest)) <= 4
 
 
@@ -349,7 +366,8 @@ def drop_furniture(
             continue
         if _COMMENT_FORM.match(text) and kept:
             break
-        if not text.strip() or _TEASER.match(text) or _NOISE.match(text):
+        bare = text.strip(" |")
+        if not bare or _TEASER.match(bare) or _NOISE.match(bare):
             continue
         if index < _LEADING_WINDOW:
             report = _REPORT_LINE.match(text)

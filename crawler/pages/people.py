@@ -50,7 +50,7 @@ _LABEL_XPATH = (
     "[not(parent::script or parent::style)]" + _NOT_IN_COMMENTS
 )
 _BYLINE_LABEL = re.compile(
-    r"^\s*(?:(?:penulis|reporter|pewarta|wartawan|kontributor|jurnalis|writer|written by)"
+    r"^\s*(?:(?:penulis|reporter|pewarta|wartawan|kontributor|jurnalis|writer|written by|rep)"
     r"\s*:|oleh\b)",
     re.I,
 )
@@ -145,6 +145,8 @@ def editor_names(tree: HtmlElement) -> set[str]:
     labelled = (t for t in tree.xpath(_EDITOR_XPATH) if _EDITOR_LABEL.search(t))
     for text_node in itertools.islice(labelled, 5):
         parent = text_node.getparent()
+        if parent is not None and text_node.is_tail:
+            parent = parent.getparent()  # "<a>Eko</a> | Editor: …": the line holds both
         if parent is None:
             continue
         line = text_of(parent)
@@ -220,8 +222,9 @@ def _byline_authors(
         return Found(labelled, "visible", "labelled byline")
     for node in tree.xpath(_BROAD_BYLINE_XPATH)[:_BROAD_BYLINE_NODES]:
         text = norm(" ".join(node.itertext()))
-        if 2 < len(text) <= 60:
-            found = [n for n in people(split_names(text)) if _looks_like_a_full_name(n)]
+        if 2 < len(text) <= 80:
+            names = credit_names(text) if read_credits(text) else split_names(text)
+            found = [n for n in people(names) if _looks_like_a_full_name(n)]
             if found:
                 return Found(found, "visible", f"<{node.tag} class={node.get('class', '')!r}>")
     return None
