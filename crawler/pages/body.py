@@ -368,14 +368,23 @@ class BodyText:
         """Sanitized HTML of the kept blocks, links and images absolute."""
         if not self.blocks:
             return None
-        kept = set(self.cleaned.kept)
+        cleaned = dict(zip(self.cleaned.kept, self.cleaned.paragraphs, strict=True))
         container = lxml.etree.Element("div")
         index = 0
         for element, lines in self.blocks:
             span = range(index, index + len(lines))
             index += len(lines)
-            if lines and any(i in kept for i in span):
+            kept = [i for i in span if i in cleaned]
+            if not lines or not kept:
+                continue
+            if len(kept) == len(lines):
                 container.append(element)
+                continue
+            # A block holding furniture too (a custom CMS's one <div> with <br>s): its
+            # kept lines, as the text body has them, one paragraph each.
+            for i in kept:
+                paragraph = lxml.etree.SubElement(container, "p")
+                paragraph.text = cleaned[i]
         if not len(container):
             return None
         self._strip_dateline(container[0])
