@@ -326,8 +326,12 @@ class ArticlePage:
         return {h.casefold() for h in (*self._h1s, *metas) if len(h) >= 15}
 
     def _names(self) -> set[str]:
+        """The names the page's metadata and byline give (a line of just one of them, above
+        the story, is furniture); credits in the text are not asked (they come from it)."""
         names = {n.casefold() for n in names_of(self.sources.article.get("author"))}
         names.update(n.casefold() for n in meta_authors(self.sources))
+        shown = first_found(author_candidates(self.tree, self.sources, lambda: [], self._site_keys))
+        names.update(n.casefold() for n in (shown.value if shown else []))
         return names
 
     @cached_property

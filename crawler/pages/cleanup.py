@@ -117,6 +117,14 @@ _REPORT_LINE = re.compile(
     re.I,
 )
 _LEADING_WINDOW = 8
+_CAPTION_WINDOW = 2
+"""Pictures stand above the story: a caption comes before its second paragraph."""
+_PHOTO_CREDIT = re.compile(
+    r"\((?:(?i:foto|photo|dok|dokumentasi|ilustrasi)\b[^()]{0,60}"
+    r"|[^()]{0,40}[A-Z][^()]{2,40}/[^()]{0,40}[A-Za-z]{4,}[^()]{0,20})\)\s*\.?\s*$"
+)
+"""A picture credit closing a caption: "(Bagus Kurniawan/detikcom)", "(ANTARA FOTO/…)",
+"(Foto: Istimewa)"; a reporter's initials ("(bgs/rul)") are not one."""
 _HEADER_LINE_CHARS = 160
 """A page header's lines (site name, tagline, breadcrumb) are shorter than this."""
 """How many opening paragraphs may be page furniture (headline, date, byline)."""
@@ -380,6 +388,8 @@ def drop_furniture(
                 continue
             if _is_furniture(text, headlines, names):
                 continue
+            if len(kept) < _CAPTION_WINDOW and _PHOTO_CREDIT.search(text) and len(text) < 300:
+                continue  # a picture's caption: "… (Bagus Kurniawan/detikcom)"
         # A credit line ("Penulis: …", "Editor: …", "(Foto: Istimewa)") is not story text
         # wherever it stands; the tail's are read below, in order.
         credit = _credit(text) if index < _LEADING_WINDOW or kept else None
