@@ -26,7 +26,13 @@ from crawler.pages.document import MAX_ELEMENTS, MAX_HTML_CHARS, parse_html
 from crawler.pages.fields import field, field_names
 from crawler.pages.media import image_candidates, selected_image
 from crawler.pages.overrides import Selectors, parse_selectors
-from crawler.pages.people import author_candidates, meta_authors, names_of, selected_authors
+from crawler.pages.people import (
+    author_candidates,
+    editor_names,
+    meta_authors,
+    names_of,
+    selected_authors,
+)
 from crawler.pages.provenance import Found, SourceKind, first_found, with_values
 from crawler.pages.published import (
     DateReader,
@@ -87,6 +93,7 @@ class ArticlePage:
         self.sources: Sources = read_sources(self.tree)
         self.dates = DateReader(self.tz, fetched_at)
         self._selections: dict[str, Selected[Any]] = {}
+        self._editor_names: set[str] | None = None
 
     # --- the fields ---------------------------------------------------------
 
@@ -274,8 +281,16 @@ class ArticlePage:
     @cached_property
     def _authors(self) -> Found[list[str]] | None:
         return self._pick(
-            "authors", author_candidates(self.tree, self.sources, self._credited, self._site_keys)
+            "authors",
+            author_candidates(
+                self.tree, self.sources, self._credited, self._site_keys, self._editors
+            ),
         )
+
+    def _editors(self) -> set[str]:
+        if self._editor_names is None:
+            self._editor_names = editor_names(self.tree)
+        return self._editor_names
 
     def _location(self) -> str | None:
         return self._body.cleaned.location
@@ -330,7 +345,9 @@ class ArticlePage:
         the story, is furniture); credits in the text are not asked (they come from it)."""
         names = {n.casefold() for n in names_of(self.sources.article.get("author"))}
         names.update(n.casefold() for n in meta_authors(self.sources))
-        shown = first_found(author_candidates(self.tree, self.sources, lambda: [], self._site_keys))
+        shown = first_found(
+            author_candidates(self.tree, self.sources, lambda: [], self._site_keys, self._editors)
+        )
         names.update(n.casefold() for n in (shown.value if shown else []))
         return names
 
@@ -355,7 +372,9 @@ class ArticlePage:
             ),
             "authors": list(
                 with_values(
-                    author_candidates(self.tree, self.sources, self._credited, self._site_keys)
+                    author_candidates(
+                        self.tree, self.sources, self._credited, self._site_keys, self._editors
+                    )
                 )
             ),
             "published_at": [

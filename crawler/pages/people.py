@@ -55,9 +55,8 @@ _BYLINE_LABEL = re.compile(
     re.I,
 )
 _EDITOR_XPATH = (
-    "//body//text()[contains(translate(., 'EDITORAKUNGPY', 'editorakungpy'), 'editor')"
-    " or contains(translate(., 'EDITORAKUNGPY', 'editorakungpy'), 'redaktur')"
-    " or contains(translate(., 'EDITORAKUNGPY', 'editorakungpy'), 'penyunting')]"
+    "//body//text()[contains(., 'ditor') or contains(., 'DITOR') or contains(., 'edaktur')"
+    " or contains(., 'EDAKTUR') or contains(., 'enyunting') or contains(., 'ENYUNTING')]"
     "[not(parent::script or parent::style)]"
 )
 _EDITOR_LABEL = re.compile(
@@ -255,20 +254,22 @@ def author_candidates(
     sources: Sources,
     credited: Callable[[], list[str]],
     sites: list[str],
+    editors: Callable[[], set[str]] | None = None,
 ) -> Iterator[Found[list[str]] | None]:
     """Structured authors, else meta tags, else the visible byline, else the page's
     analytics data, else names credited in the text (``credited``), strongest first.
+    ``editors`` gives the page's labelled editors (found once per page by the caller).
     The page's labelled editors are no author in any of them, and the site's own name
     (``sites``, as keys) only when no source names a person."""
-    editors: set[str] | None = None
+    found_editors: set[str] | None = None
 
     def page_editors() -> set[str]:
-        nonlocal editors
-        if editors is None:
-            editors = editor_names(tree)
-        return editors
+        nonlocal found_editors
+        if found_editors is None:
+            found_editors = editor_names(tree)
+        return found_editors
 
-    people = _People(sites, page_editors)
+    people = _People(sites, editors or page_editors)
     yield Found(people(names_of(sources.article.get("author"))), "json-ld", "author")
     yield Found(people(meta_authors(sources)), "meta", "author")
     yield _byline_authors(tree, sources, people)
