@@ -83,7 +83,7 @@ def trafilatura_alone(html: str, url: str | None) -> dict[str, Any]:
 
 def newsplease(html: str, url: str | None) -> dict[str, Any]:
     """news-please as in baselines.md: ``NewsPlease.from_html``."""
-    from newsplease import NewsPlease  # type: ignore[import-not-found,unused-ignore]
+    from newsplease import NewsPlease  # type: ignore[import-not-found,import-untyped,unused-ignore]
 
     try:
         article = NewsPlease.from_html(html, url=url, fetch_images=False)
@@ -101,7 +101,7 @@ def newsplease(html: str, url: str | None) -> dict[str, Any]:
 
 def newspaper(html: str, url: str | None) -> dict[str, Any]:
     """newspaper4k as in baselines.md: ``Article.parse`` on the given HTML."""
-    import newspaper as newspaper4k  # type: ignore[import-not-found,unused-ignore]
+    import newspaper as newspaper4k  # type: ignore[import-not-found,import-untyped,unused-ignore]
 
     try:
         article = newspaper4k.Article(url or "http://example.invalid/")

@@ -18,6 +18,7 @@ import pytest
 from crawler.pages import ArticlePage, ExtractionError
 from crawler.pages.cleanup import drop_furniture, split_dateline, split_names
 from crawler.pages.dates import find_date, parse_date, parse_iso
+from crawler.pages.provenance import SOURCE_KINDS
 from crawler.pages.sources import read_sources
 from crawler.sites import SiteConfig, SitesError, load_sites
 from kabar.core.article import ARTICLE_FIELDS
@@ -1010,3 +1011,52 @@ def test_credit_leaves_body_html_of_a_one_paragraph_story() -> None:
     )
     result = page(f"<h1>Judul</h1><p>{text}</p>")
     assert "(afz)" not in (result.body or "") and "(afz)" not in (result.body_html or "")
+
+
+def test_selector_misses_are_known_before_any_field_is_read() -> None:
+    """Selectors return (value, missed): the page's misses and chosen fields do not
+    depend on which fields were computed first."""
+    folder = FIXTURES / "seed-merahputih"
+    result = ArticlePage(
+        (folder / "url.txt").read_text(encoding="utf-8").strip(),
+        (folder / "page.html").read_bytes(),
+        selectors={"title": "h2.no-such-headline", "location": "h1"},
+    )
+    assert result.selector_misses == ["title"]
+    assert result.selected_fields == {"location"}
+
+
+def test_explain_names_the_source_of_every_field() -> None:
+    from kabar.extract import explain_page
+
+    folder = FIXTURES / "seed-merahputih"
+    report = explain_page(
+        (folder / "page.html").read_bytes(),
+        url=(folder / "url.txt").read_text(encoding="utf-8").strip(),
+        fetched_at=FETCHED,
+    )
+    assert set(report) >= {"title", "authors", "published_at", "body", "image_url", "tags"}
+    for name, entry in report.items():
+        if entry["value"] not in (None, []):
+            assert entry["source"] in SOURCE_KINDS, name
+    assert report["authors"]["source"] == "text"  # the "(Deni)" credit
+    assert report["image_url"]["detail"] == "og:image"
+    title_sources = {c["detail"] for c in report["title"]["candidates"]}
+    assert {"h1", "og:title"} <= title_sources
+
+
+def test_explain_lists_the_candidates_a_field_beat() -> None:
+    from kabar.extract import explain_page
+
+    html = (
+        "<html><head><meta property='article:published_time' content='2023-07-17'>"
+        "</head><body><h1>Rapat Koordinasi Kecamatan Digelar di Balai Desa</h1>"
+        "<div class='date'>Senin, 17 Juli 2023 | 14:30 WIB</div>"
+        f"{STORY}</body></html>"
+    )
+    report = explain_page(html, url="https://berita.example.id/2023/07/17/rapat/")
+    published = report["published_at"]
+    assert published["value"] == "2023-07-17T14:30:00+07:00"
+    assert published["source"] == "visible"
+    assert "article:published_time" in published["detail"]  # the midnight it corrected
+    assert any(c["source"] == "meta" for c in published["candidates"])

@@ -39,6 +39,7 @@ from crawler.pages.published import (
     guessed_published,
     modified_candidates,
     published_candidates,
+    stated_and_shown,
 )
 from crawler.pages.selection import NOT_SELECTED, Selected, select_nodes, select_texts
 from crawler.pages.sources import Sources, read_sources
@@ -378,7 +379,13 @@ class ArticlePage:
                 )
             ),
             "published_at": [
-                *with_values(self._published_candidates()),
+                *stated_and_shown(
+                    self.dates,
+                    self.tree,
+                    self.sources,
+                    lambda: self._body.cleaned.paragraphs,
+                    lambda: self.title,
+                ),
                 *with_values([guessed_published(self.dates, self.tree, self.url)]),
             ],
             "modified_at": list(with_values(modified_candidates(self.dates, self.sources))),

@@ -246,6 +246,22 @@ def published_candidates(
     yield _text_date(reader, paragraphs())
 
 
+def stated_and_shown(
+    reader: DateReader,
+    tree: HtmlElement,
+    sources: Sources,
+    paragraphs: Callable[[], list[str]],
+    title: Callable[[], str | None],
+) -> Iterator[Found[datetime]]:
+    """Every publication time the page gives, as given (for explanations): what the
+    metadata states, what the page shows, what the text says."""
+    yield from _structured(reader, sources)
+    yield from (found for found, _ in _visible_dates(reader, tree, title()))
+    found = _text_date(reader, paragraphs())
+    if found is not None:
+        yield found
+
+
 class _Once:
     """A list computed on first call and kept."""
 
