@@ -8,6 +8,7 @@ page to read, in which order.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
@@ -48,6 +49,8 @@ _PUBLISHED_META = (
     "content_publish_date",
     "article:published",
 )
+_PUBLISH_LIKE = re.compile(r"publish|created|issued|terbit", re.I)
+_UPDATE_LIKE = re.compile(r"modif|updat|edit|expir", re.I)
 _MODIFIED_META = (
     "article:modified_time",
     "og:updated_time",
@@ -196,6 +199,13 @@ def _structured(reader: DateReader, sources: Sources) -> Iterator[Found[datetime
         found = reader.read(sources.first_meta(name))
         if found:
             yield Found(found, "meta", name)
+    for name in sources.meta:
+        # A CMS's own spelling ("content_PublishedDate", "article:published:time").
+        if _PUBLISH_LIKE.search(name) and not _UPDATE_LIKE.search(name):
+            found = reader.read(sources.first_meta(name))
+            if found:
+                yield Found(found, "meta", name)
+                break
     found = _microdata_date(reader, sources, "datePublished")
     if found:
         yield Found(found, "microdata", "datePublished")
