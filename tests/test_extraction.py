@@ -1060,3 +1060,13 @@ def test_explain_lists_the_candidates_a_field_beat() -> None:
     assert published["source"] == "visible"
     assert "article:published_time" in published["detail"]  # the midnight it corrected
     assert any(c["source"] == "meta" for c in published["candidates"])
+
+
+def test_field_sources_say_where_each_field_came_from() -> None:
+    folder = FIXTURES / "tagdiv-z-is-local-time"
+    result = _recorded(folder)
+    sources = result.field_sources()
+    assert set(sources) >= {"title", "authors", "published_at", "body"}
+    assert sources["published_at"] == "visible"  # the shown WIB time beat the JSON-LD "Z"
+    assert sources["modified_at"] == "json-ld"
+    assert sources["image_url"] is None

@@ -101,7 +101,7 @@ class ArticlePage:
     @field
     def canonical_url(self) -> str | None:
         """The address the page gives for itself (the pipeline decides whether to trust it)."""
-        return _value(first_found(canonical_candidates(self.url, self.tree, self.sources)))
+        return _value(self._found["canonical_url"])
 
     @field
     def title(self) -> str | None:
@@ -122,7 +122,7 @@ class ArticlePage:
 
     @field
     def modified_at(self) -> datetime | None:
-        return _value(self._pick("modified_at", modified_candidates(self.dates, self.sources)))
+        return _value(self._found["modified_at"])
 
     @field
     def body(self) -> str | None:
@@ -137,24 +137,21 @@ class ArticlePage:
     @field
     def lead(self) -> str | None:
         """The standfirst: the publisher's description when it is one, else the first paragraph."""
-        return _value(self._pick("lead", _lazy(self._body.lead, "fallback", "description")))
+        return _value(self._found["lead"])
 
     @field
     def image_url(self) -> str | None:
-        return _value(self._pick("image_url", image_candidates(self.url, self.tree, self.sources)))
+        return _value(self._found["image_url"])
 
     @field
     def tags(self) -> list[str]:
         """Keywords: structured data, ``article:tag``, ``rel=tag`` links, then meta keywords."""
-        return _value(self._pick("tags", tag_candidates(self.tree, self.sources))) or []
+        return _value(self._found["tags"]) or []
 
     @field
     def categories(self) -> list[str]:
         """Sections: ``articleSection``, ``article:section``, category links, breadcrumb."""
-        found = self._pick(
-            "categories", category_candidates(self.tree, self.sources, lambda: self.title)
-        )
-        return _value(found) or []
+        return _value(self._found["categories"]) or []
 
     @field
     def language(self) -> str | None:
@@ -177,7 +174,7 @@ class ArticlePage:
     @field
     def location(self) -> str | None:
         """The dateline place, e.g. "Tanjung Lago"."""
-        return _value(self._pick("location", _lazy(self._location, "text", "dateline")))
+        return _value(self._found["location"])
 
     @cached_property
     def is_article(self) -> bool:
@@ -362,6 +359,21 @@ class ArticlePage:
             return Found(norm(fallback), "json-ld", "articleBody")
         return None
 
+    @cached_property
+    def _found(self) -> _Chosen:
+        return _Chosen(self)
+
+    def field_sources(self) -> dict[str, str | None]:
+        """Each field's kind of source (``selector``, ``json-ld``, ``meta``, ``visible``,
+        ``text``, ``fallback``, …; None without a value): compact enough to store with the
+        article, so weak sources show per site."""
+        report: dict[str, str | None] = {}
+        for name in field_names(type(self)):
+            own = getattr(type(self), name) is not getattr(ArticlePage, name, None)
+            found = self._found[name] if not own else None
+            report[name] = "page object" if own else (found.kind if found else None)
+        return report
+
     # --- explanation --------------------------------------------------------
 
     def explain(self) -> dict[str, dict[str, Any]]:
@@ -399,23 +411,11 @@ class ArticlePage:
                 for k, v in self.title_sources.items()
             ],
         }
-        chosen: dict[str, Found[Any] | None] = {
-            "title": self._title,
-            "authors": self._authors,
-            "published_at": self._published,
-            "body": self._body_found,
-            "body_html": self._body_found,
-            "lead": self._pick("lead", _lazy(self._body.lead, "fallback", "description")),
-            "location": self._pick("location", _lazy(self._location, "text", "dateline")),
-            "language": self._language_found,
-        }
         report: dict[str, dict[str, Any]] = {}
         for name in field_names(type(self)):
             value = getattr(self, name)
             own = getattr(type(self), name) is not getattr(ArticlePage, name, None)
-            found = chosen.get(name)
-            if found is None and name in candidates:
-                found = self._pick(name, candidates[name])
+            found = self._found[name]
             entry: dict[str, Any]
             if own:
                 entry = {"source": "page object", "detail": type(self).__name__}
@@ -427,6 +427,44 @@ class ArticlePage:
             entry["candidates"] = [c.describe() for c in candidates.get(name, [])]
             report[name] = entry
         return report
+
+
+class _Chosen:
+    """Each field's chosen candidate (its value and source), computed once per field."""
+
+    def __init__(self, page: ArticlePage) -> None:
+        self._page = page
+        self._cache: dict[str, Found[Any] | None] = {}
+
+    def __getitem__(self, name: str) -> Found[Any] | None:
+        if name not in self._cache:
+            self._cache[name] = self._choose(name)
+        return self._cache[name]
+
+    def _choose(self, name: str) -> Found[Any] | None:
+        page = self._page
+        tree, sources = page.tree, page.sources
+        chosen: dict[str, Callable[[], Found[Any] | None]] = {
+            "title": lambda: page._title,
+            "authors": lambda: page._authors,
+            "published_at": lambda: page._published,
+            "body": lambda: page._body_found,
+            "body_html": lambda: page._body_found if page.body_html else None,
+            "language": lambda: page._language_found,
+            "canonical_url": lambda: first_found(canonical_candidates(page.url, tree, sources)),
+            "modified_at": lambda: page._pick(
+                "modified_at", modified_candidates(page.dates, sources)
+            ),
+            "lead": lambda: page._pick("lead", _lazy(page._body.lead, "fallback", "description")),
+            "location": lambda: page._pick("location", _lazy(page._location, "text", "dateline")),
+            "image_url": lambda: page._pick("image_url", image_candidates(page.url, tree, sources)),
+            "tags": lambda: page._pick("tags", tag_candidates(tree, sources)),
+            "categories": lambda: page._pick(
+                "categories", category_candidates(tree, sources, lambda: page.title)
+            ),
+        }
+        compute = chosen.get(name)
+        return compute() if compute is not None else None
 
 
 def _lazy(compute: Callable[[], T | None], kind: SourceKind, detail: str) -> Iterator[Found[T]]:
