@@ -17,7 +17,7 @@ import lxml.etree
 from htmldate import find_date as htmldate_find_date
 from lxml.html import HtmlElement
 
-from crawler.pages.dates import find_date, has_zone, parse_date
+from crawler.pages.dates import find_date, has_zone, parse_date, parse_iso
 from crawler.pages.provenance import Found
 from crawler.pages.sources import Sources
 from crawler.pages.texts import key, norm, text_of
@@ -49,6 +49,12 @@ _PUBLISHED_META = (
     "content_publish_date",
     "article:published",
 )
+_ISO_WITH_OFFSET = re.compile(
+    r"(?:19|20)\d\d-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)"
+)
+_ISO_NAIVE = re.compile(r"^\d{4}-\d\d-\d\d\s*T?\s*\d\d:\d\d(?::\d\d(?:[.,]\d+)?)?$")
+_SCRIPTS_READ = 30
+_SCRIPT_CHARS = 300_000
 _PUBLISH_LIKE = re.compile(r"publish|created|issued|terbit", re.I)
 _UPDATE_LIKE = re.compile(r"modif|updat|edit|expir", re.I)
 _MODIFIED_META = (
@@ -189,26 +195,66 @@ def _text_date(reader: DateReader, paragraphs: list[str]) -> Found[datetime] | N
     return None
 
 
-def _structured(reader: DateReader, sources: Sources) -> Iterator[Found[datetime]]:
+def _structured(
+    reader: DateReader, sources: Sources, tree: HtmlElement
+) -> Iterator[Found[datetime]]:
+    """What the metadata states, a time without an offset given the offset the page writes
+    for the same wall-clock time elsewhere (its scripts, other tags)."""
+    zones: dict[datetime, tzinfo] | None = None
+    for found, naive in _stated(reader, sources):
+        if naive:
+            if zones is None:
+                zones = _offsets_on_page(tree, sources)
+            zone = zones.get(found.value.replace(tzinfo=None, second=0, microsecond=0))
+            if zone is not None:
+                found = Found(found.value.replace(tzinfo=zone), found.kind, found.detail)
+        yield found
+
+
+def _offsets_on_page(tree: HtmlElement, sources: Sources) -> dict[datetime, tzinfo]:
+    """Wall-clock minute -> the offset the page writes it with, from ISO times anywhere in
+    its metadata and scripts ("2023-04-28T18:11:01+02:00")."""
+    texts = [v for values in sources.meta.values() for v in values]
+    texts.extend(t for t in tree.xpath("//script/text()")[:_SCRIPTS_READ] if "T" in t)
+    found: dict[datetime, tzinfo] = {}
+    for text in texts:
+        for match in _ISO_WITH_OFFSET.finditer(text[:_SCRIPT_CHARS]):
+            zoned = parse_iso(match[0])
+            if zoned is not None and zoned.tzinfo is not None:
+                wall = zoned.replace(tzinfo=None, second=0, microsecond=0)
+                found.setdefault(wall, zoned.tzinfo)
+    return found
+
+
+def _stated(reader: DateReader, sources: Sources) -> Iterator[tuple[Found[datetime], bool]]:
+    """Each stated publication time, and whether it was written without an offset."""
     article = sources.article
     for name in ("datePublished", "dateCreated"):
-        found = reader.read(article.get(name))
+        raw = article.get(name)
+        found = reader.read(raw)
         if found:
-            yield Found(found, "json-ld", name)
+            yield Found(found, "json-ld", name), _is_naive(raw)
     for name in _PUBLISHED_META:
-        found = reader.read(sources.first_meta(name))
+        raw = sources.first_meta(name)
+        found = reader.read(raw)
         if found:
-            yield Found(found, "meta", name)
+            yield Found(found, "meta", name), _is_naive(raw)
     for name in sources.meta:
         # A CMS's own spelling ("content_PublishedDate", "article:published:time").
         if _PUBLISH_LIKE.search(name) and not _UPDATE_LIKE.search(name):
-            found = reader.read(sources.first_meta(name))
+            raw = sources.first_meta(name)
+            found = reader.read(raw)
             if found:
-                yield Found(found, "meta", name)
+                yield Found(found, "meta", name), _is_naive(raw)
                 break
     found = _microdata_date(reader, sources, "datePublished")
     if found:
-        yield Found(found, "microdata", "datePublished")
+        yield Found(found, "microdata", "datePublished"), False
+
+
+def _is_naive(raw: Any) -> bool:
+    """An ISO time of day written without an offset ("2023-04-28 18:11:01.0")."""
+    return isinstance(raw, str) and _ISO_NAIVE.match(raw.strip()) is not None
 
 
 def reconcile(stated: Found[datetime], shown: Iterable[Shown], tz: tzinfo) -> Found[datetime]:
@@ -249,7 +295,7 @@ def published_candidates(
     selector excepted: the page object asks it first), each corrected by what the page
     shows (:func:`reconcile`) around the headline (``title``) and in its date line."""
     shown = _Once(lambda: list(_visible_dates(reader, tree, title())))
-    for found in _structured(reader, sources):
+    for found in _structured(reader, sources, tree):
         yield reconcile(found, shown(), reader.tz)
     for found, _ in shown():
         yield reconcile(found, shown(), reader.tz)
@@ -265,7 +311,7 @@ def stated_and_shown(
 ) -> Iterator[Found[datetime]]:
     """Every publication time the page gives, as given (for explanations): what the
     metadata states, what the page shows, what the text says."""
-    yield from _structured(reader, sources)
+    yield from _structured(reader, sources, tree)
     yield from (found for found, _ in _visible_dates(reader, tree, title()))
     found = _text_date(reader, paragraphs())
     if found is not None:
