@@ -218,7 +218,9 @@ def split_dateline(paragraph: str, *, site_names: Collection[str] = ()) -> tuple
             place.isupper() or " " not in place or len(rest) >= _LONG_DATELINE_REST
         ):
             continue
-        if index == 0 and not (place.isupper() or _OUTLET.search(match["outlet"])):
+        if index == 0 and not (
+            place.isupper() or _OUTLET.search(match["outlet"]) or _is_outlet(match["outlet"], names)
+        ):
             continue
         return _title(place), rest
     return None, paragraph
