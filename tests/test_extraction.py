@@ -789,6 +789,13 @@ def test_extract_never_crashes(data: bytes) -> None:
         assert isinstance(json.loads(result.output), dict)
     else:
         assert result.output.startswith("Error: ") and result.output.count("\n") == 1
+    from kabar.extract import explain_page
+
+    try:
+        report = explain_page(data, url="https://berita.example.id/x/")
+    except ExtractionError:
+        return
+    assert json.loads(json.dumps(report)) == report
 
 
 def test_extract_unknown_site_is_one_line(tmp_path: Path) -> None:
