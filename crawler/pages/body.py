@@ -240,7 +240,11 @@ class BodyText:
         result = []
         for line in paragraphs:
             rest = _LINK_LABEL.sub("", line, count=1)
-            teaser = rest != line and len(rest.split()) >= 3 and key(rest) in links
+            # "- Zum Artikel: <headline>": a bullet, then a label, then the link.
+            after_label = _LINK_LABEL.sub("", rest, count=1)
+            teaser = rest != line and any(
+                len(part.split()) >= 3 and key(part) in links for part in (rest, after_label)
+            )
             result.append("" if teaser else line)
         return result
 

@@ -239,17 +239,18 @@ def _stated(reader: DateReader, sources: Sources) -> Iterator[tuple[Found[dateti
         found = reader.read(raw)
         if found:
             yield Found(found, "meta", name), _is_naive(raw)
+    found = _microdata_date(reader, sources, "datePublished")
+    if found:
+        yield Found(found, "microdata", "datePublished"), False
     for name in sources.meta:
-        # A CMS's own spelling ("content_PublishedDate", "article:published:time").
+        # A CMS's own spelling ("content_PublishedDate", "article:published:time"), the
+        # weakest statement: an analytics tag may carry a first version's date.
         if _PUBLISH_LIKE.search(name) and not _UPDATE_LIKE.search(name):
             raw = sources.first_meta(name)
             found = reader.read(raw)
             if found:
                 yield Found(found, "meta", name), _is_naive(raw)
                 break
-    found = _microdata_date(reader, sources, "datePublished")
-    if found:
-        yield Found(found, "microdata", "datePublished"), False
 
 
 def _is_naive(raw: Any) -> bool:
