@@ -67,7 +67,7 @@ _LABELS = (
     r"penulis|reporter|pewarta|wartawan|kontributor|jurnalis|writer|written\s+by|"
     r"reporting\s+by|editor|redaktur|penyunting|editing|edited\s+by|sumber|source|foto|"
     r"fotografer|photo|video|videografer|grafis|ilustrasi|desain|layout|penerjemah|"
-    r"translator|laporan|oleh|by|rep|red"
+    r"translator|laporan|oleh|by|rep|red|quelle|bild|fuente|fonte|credit|image"
 )
 _CREDIT_LABEL = re.compile(
     r"^\s*(?P<label>" + _LABELS + r")\s*[:：]\s*(?P<names>.{1,120})$",
