@@ -278,12 +278,23 @@ class ArticlePage:
 
     @cached_property
     def _authors(self) -> Found[list[str]] | None:
+        stated = self._stated_authors
+        if stated is not None:
+            return self._pick("authors", [stated])
         return self._pick(
             "authors",
             author_candidates(
                 self.tree, self.sources, self._credited, self._site_keys, self._editors
             ),
         )
+
+    @cached_property
+    def _stated_authors(self) -> Found[list[str]] | None:
+        """The authors the page's metadata and byline give (credits in the text aside)."""
+        found = first_found(
+            author_candidates(self.tree, self.sources, lambda: [], self._site_keys, self._editors)
+        )
+        return found if found is not None and found.kind != "fallback" else None
 
     def _editors(self) -> set[str]:
         if self._editor_names is None:
@@ -343,9 +354,7 @@ class ArticlePage:
         the story, is furniture); credits in the text are not asked (they come from it)."""
         names = {n.casefold() for n in names_of(self.sources.article.get("author"))}
         names.update(n.casefold() for n in meta_authors(self.sources))
-        shown = first_found(
-            author_candidates(self.tree, self.sources, lambda: [], self._site_keys, self._editors)
-        )
+        shown = self._stated_authors
         names.update(n.casefold() for n in (shown.value if shown else []))
         return names
 

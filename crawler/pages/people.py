@@ -54,11 +54,7 @@ _BYLINE_LABEL = re.compile(
     r"\s*:|oleh\b)",
     re.I,
 )
-_EDITOR_XPATH = (
-    "//body//text()[contains(., 'ditor') or contains(., 'DITOR') or contains(., 'edaktur')"
-    " or contains(., 'EDAKTUR') or contains(., 'enyunting') or contains(., 'ENYUNTING')]"
-    "[not(parent::script or parent::style)]"
-)
+_EDITOR_WORD = re.compile(r"ditor|DITOR|edaktur|EDAKTUR|enyunting|ENYUNTING")
 _EDITOR_LABEL = re.compile(
     r"(?:^|[|,;/•·]|\s)\s*(?:editor|redaktur|penyunting|edited by)\s*:\s*$|"
     r"^\s*(?:editor|redaktur|penyunting|edited by)\s*:",
@@ -141,18 +137,19 @@ def editor_names(tree: HtmlElement) -> set[str]:
     """Names the page labels as its editors ("Editor: Heryadi"), case-folded: an editor
     is not an author, even where the publisher's metadata says so."""
     found: set[str] = set()
-    labelled = (t for t in tree.xpath(_EDITOR_XPATH) if _EDITOR_LABEL.search(t))
-    for text_node in itertools.islice(labelled, 5):
-        parent = text_node.getparent()
-        if parent is not None and text_node.is_tail:
-            parent = parent.getparent()  # "<a>Eko</a> | Editor: …": the line holds both
-        if parent is None:
+    labelled = (
+        (t, e, tail) for t, e, tail in _texts_with(tree, _EDITOR_WORD) if _EDITOR_LABEL.search(t)
+    )
+    for text, element, is_tail in itertools.islice(labelled, 5):
+        # "<a>Eko</a> | Editor: …": a tail's line is its parent's.
+        holder = element.getparent() if is_tail else element
+        if holder is None:
             continue
-        line = text_of(parent)
+        line = text_of(holder)
         if len(line) > 200:
             # "Editor : <a>Heryadi</a>" inside a larger block: the label and the next element.
-            after = parent.getnext() if text_node.is_tail else parent.find("*")
-            line = norm(f"{text_node} {text_of(after) if after is not None else ''}")
+            after = element.getnext() if is_tail else element.find("*")
+            line = norm(f"{text} {text_of(after) if after is not None else ''}")
         label = _EDITOR_LABEL.search(line)
         if label is not None:
             line = line[label.start() :].strip(" |,;/•·")
@@ -160,6 +157,22 @@ def editor_names(tree: HtmlElement) -> set[str]:
             if not is_author:
                 found.update(n.casefold() for n in names)
     return found
+
+
+def _texts_with(
+    tree: HtmlElement, word: re.Pattern[str]
+) -> Iterator[tuple[str, HtmlElement, bool]]:
+    """(text, element, is_tail) for each text of the body in which ``word`` occurs, scripts
+    and styles skipped: a plain walk, cheaper than an XPath over every text node."""
+    body = tree.find("body")
+    if body is None:
+        return
+    for element in body.iter():
+        own = isinstance(element.tag, str) and element.tag not in ("script", "style")
+        if own and element.text and word.search(element.text):
+            yield element.text, element, False
+        if element.tail and word.search(element.tail):
+            yield element.tail, element, True
 
 
 _ANALYTICS = ("dataLayer", "gtag(", "_gaq")

@@ -7,6 +7,7 @@ page to read, in which order.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -168,17 +169,42 @@ def _visible_dates(reader: DateReader, tree: HtmlElement, title: str | None) -> 
                 found, detail, text = timed, detail + " and its neighbour", around
         yield Found(found, "visible", detail), has_zone(text)
     for h1 in _headline_elements(tree, title):
-        for axis, label in (("following", "below"), ("preceding", "above")):
-            parts = h1.xpath(
-                f"{axis}::text()[not(ancestor::script or ancestor::style)]"
-                f"[normalize-space()][position() <= {_NEAR_HEADLINE_TEXTS}]"
-            )
-            if axis == "preceding":
+        for before, label in ((False, "below"), (True, "above")):
+            parts = list(itertools.islice(_texts_beside(h1, before=before), _NEAR_HEADLINE_TEXTS))
+            if before:
                 parts = parts[::-1]
-            text = norm(" ".join(str(p) for p in parts))[:_NEAR_HEADLINE_CHARS]
+            text = norm(" ".join(parts))[:_NEAR_HEADLINE_CHARS]
             found = plausible(find_date(text, tz=reader.tz, now=reader.fetched_at))
             if found:
                 yield Found(found, "visible", f"text {label} the headline"), has_zone(text)
+
+
+def _texts_beside(element: HtmlElement, *, before: bool) -> Iterator[str]:
+    """The non-blank texts after ``element`` in document order (or before it, nearest
+    first), scripts and styles skipped: a walk outwards, cheaper than an XPath axis."""
+    node: HtmlElement | None = element
+    while node is not None and node.tag != "body":
+        if not before and node.tail and node.tail.strip():
+            yield node.tail
+        for sibling in node.itersiblings(preceding=before):
+            texts = [t for t in _own_texts(sibling) if t.strip()]
+            yield from (reversed(texts) if before else texts)
+        parent = node.getparent()
+        if before and parent is not None and parent.text and parent.text.strip():
+            yield parent.text
+        node = parent
+
+
+def _own_texts(element: HtmlElement) -> Iterator[str]:
+    """``element``'s text, its descendants', then its tail (scripts' and comments' own
+    text skipped, their tails kept)."""
+    if isinstance(element.tag, str) and element.tag not in ("script", "style"):
+        if element.text:
+            yield element.text
+        for child in element:
+            yield from _own_texts(child)
+    if element.tail:
+        yield element.tail
 
 
 def is_midnight(value: datetime, tz: tzinfo) -> bool:
@@ -258,17 +284,20 @@ def _is_naive(raw: Any) -> bool:
     return isinstance(raw, str) and _ISO_NAIVE.match(raw.strip()) is not None
 
 
-def reconcile(stated: Found[datetime], shown: Iterable[Shown], tz: tzinfo) -> Found[datetime]:
+def reconcile(
+    stated: Found[datetime], shown: Callable[[], Iterable[Shown]], tz: tzinfo
+) -> Found[datetime]:
     """The stated time, unless what the page shows corrects it: a shown minute beats a
     stated midnight of the same day, and a stated UTC time ("Z") that is the shown time,
     to the minute, where the shown line names a zone ("10:15 WIB"), was local time
-    mislabelled. (Without a named zone the shown time may be UTC itself.)"""
+    mislabelled. (Without a named zone the shown time may be UTC itself.) ``shown`` is
+    only asked for when the stated time is one of those two."""
     midnight = is_midnight(stated.value, tz)
     mislabelled = stated.value.utcoffset() == timedelta(0)
     if not (midnight or mislabelled):
         return stated
     local_day = stated.value.astimezone(tz).date()
-    for found, zoned in shown:
+    for found, zoned in shown():
         if found.detail == "time[datetime]" or is_midnight(found.value, tz):
             continue
         value = found.value
@@ -297,9 +326,9 @@ def published_candidates(
     shows (:func:`reconcile`) around the headline (``title``) and in its date line."""
     shown = _Once(lambda: list(_visible_dates(reader, tree, title())))
     for found in _structured(reader, sources, tree):
-        yield reconcile(found, shown(), reader.tz)
+        yield reconcile(found, shown, reader.tz)
     for found, _ in shown():
-        yield reconcile(found, shown(), reader.tz)
+        yield reconcile(found, shown, reader.tz)
     yield _text_date(reader, paragraphs())
 
 
