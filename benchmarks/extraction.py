@@ -1,11 +1,14 @@
-"""Benchmark: kabar's ArticlePage against trafilatura alone, on the shared eval sets.
+"""Benchmark: kabar's ArticlePage against its peers, on the shared eval sets.
 
-Both extractors run on every page in the same process; predictions are written
-to a temporary directory and scored with the eval's own ``score.py``, then a
-side-by-side table is printed with the ratio of median time per page.
+Every extractor runs on every page in the same process: trafilatura always,
+news-please and newspaper4k when installed (``pip install -e '.[bench]'``).
+Predictions are written to a temporary directory and scored with the eval's own
+``score.py``, then a side-by-side table is printed with each extractor's median
+time per page as a ratio of trafilatura's.
 
     .venv/bin/python benchmarks/extraction.py --set all
     .venv/bin/python benchmarks/extraction.py --set fundus --limit 50
+    .venv/bin/python benchmarks/extraction.py --set fundus --extractors kabar
 
 The eval pages stay outside the repository (default ``../shared/eval``).
 """
@@ -78,7 +81,51 @@ def trafilatura_alone(html: str, url: str | None) -> dict[str, Any]:
     }
 
 
+def newsplease(html: str, url: str | None) -> dict[str, Any]:
+    """news-please as in baselines.md: ``NewsPlease.from_html``."""
+    from newsplease import NewsPlease  # type: ignore[import-not-found,import-untyped,unused-ignore]
+
+    try:
+        article = NewsPlease.from_html(html, url=url, fetch_images=False)
+    except Exception:  # a peer's crash is its empty prediction
+        return {}
+    published = article.date_publish
+    return {
+        "title": article.title,
+        "authors": list(article.authors or []),
+        "published": published.isoformat() if published else None,
+        "body": article.maintext,
+        "tags": [],
+    }
+
+
+def newspaper(html: str, url: str | None) -> dict[str, Any]:
+    """newspaper4k as in baselines.md: ``Article.parse`` on the given HTML."""
+    import newspaper as newspaper4k  # type: ignore[import-not-found,import-untyped,unused-ignore]
+
+    try:
+        article = newspaper4k.Article(url or "http://example.invalid/")
+        article.download(input_html=html)
+        article.parse()
+    except Exception:  # a peer's crash is its empty prediction
+        return {}
+    published = article.publish_date
+    return {
+        "title": article.title,
+        "authors": list(article.authors or []),
+        "published": published.isoformat() if published else None,
+        "body": article.text,
+        "tags": [],
+    }
+
+
 EXTRACTORS: dict[str, Extractor] = {"kabar": kabar, "trafilatura": trafilatura_alone}
+for _name, _module, _extractor in (
+    ("newsplease", "newsplease", newsplease),
+    ("newspaper4k", "newspaper", newspaper),
+):
+    if importlib.util.find_spec(_module) is not None:
+        EXTRACTORS[_name] = _extractor
 
 
 def load_scorer(eval_dir: Path) -> ModuleType:
@@ -91,18 +138,19 @@ def load_scorer(eval_dir: Path) -> ModuleType:
 
 
 def run_set(
-    eval_dir: Path, name: str, limit: int | None, out_dir: Path
+    eval_dir: Path, name: str, limit: int | None, out_dir: Path, extractors: list[str]
 ) -> dict[str, dict[str, Any]]:
-    """Extract every page of one set with every extractor; returns scores per extractor."""
+    """Extract every page of one set with each of ``extractors``; scores per extractor."""
+    chosen = {key: EXTRACTORS[key] for key in extractors}
     truth_path = eval_dir / name / "truth.jsonl"
     truth = [json.loads(line) for line in truth_path.read_text(encoding="utf-8").splitlines()]
     truth = [t for t in truth if t][:limit] if limit else truth
-    timings: dict[str, list[float]] = {key: [] for key in EXTRACTORS}
-    rows: dict[str, list[dict[str, Any]]] = {key: [] for key in EXTRACTORS}
+    timings: dict[str, list[float]] = {key: [] for key in chosen}
+    rows: dict[str, list[dict[str, Any]]] = {key: [] for key in chosen}
     for record in truth:
         raw = gzip.decompress((eval_dir / name / "pages" / f"{record['id']}.html.gz").read_bytes())
         html = raw.decode("utf-8", errors="replace")
-        for key, extract in EXTRACTORS.items():
+        for key, extract in chosen.items():
             start = time.perf_counter()
             prediction = extract(html, record.get("url"))
             timings[key].append((time.perf_counter() - start) * 1000)
@@ -129,11 +177,11 @@ def print_table(name: str, results: dict[str, dict[str, Any]]) -> None:
     header = ["set", "extractor", *(label for label, _ in COLUMNS), "ms/page", "time ratio"]
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))
-    base_ms = results["trafilatura"]["ms"]
+    base_ms = results["trafilatura"]["ms"] if "trafilatura" in results else None
     for key, scores in results.items():
         cells = [name, key, *(_cell(scores.get(field)) for _, field in COLUMNS)]
         cells.append(f"{scores['ms']:.1f}")
-        cells.append(f"{scores['ms'] / base_ms:.2f}x" if key == "kabar" else "1.00x")
+        cells.append(f"{scores['ms'] / base_ms:.2f}x" if base_ms else "")
         print("| " + " | ".join(cells) + " |")
 
 
@@ -144,16 +192,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=None, help="first N pages of each set")
     parser.add_argument("--eval-dir", type=Path, default=ROOT.parent / "shared" / "eval")
     parser.add_argument("--keep", type=Path, default=None, help="write predictions here")
+    parser.add_argument(
+        "--extractors",
+        default=",".join(EXTRACTORS),
+        help=f"comma-separated, of: {', '.join(EXTRACTORS)} (default: all installed)",
+    )
     args = parser.parse_args(argv)
     if not (args.eval_dir / "score.py").is_file():
         print(f"error: no score.py in {args.eval_dir}", file=sys.stderr)
         return 2
     names = SETS if args.set == "all" else (args.set,)
+    extractors = [e.strip() for e in args.extractors.split(",") if e.strip()]
+    unknown = [e for e in extractors if e not in EXTRACTORS]
+    if unknown:
+        print(f"error: not installed or unknown: {', '.join(unknown)}", file=sys.stderr)
+        return 2
     with tempfile.TemporaryDirectory(prefix="kabar-bench-") as tmp:
         out_dir = args.keep or Path(tmp)
         out_dir.mkdir(parents=True, exist_ok=True)
         for name in names:
-            print_table(name, run_set(args.eval_dir, name, args.limit, out_dir))
+            print_table(name, run_set(args.eval_dir, name, args.limit, out_dir, extractors))
             print()
     return 0
 

@@ -37,7 +37,7 @@ class ScriptDataPage(ArticlePage):
 
     @cached_property
     def published_at(self) -> datetime | None:
-        return self._date(self._post.get("publishedAt")) or super().published_at
+        return self.read_date(self._post.get("publishedAt")) or super().published_at
 
     @cached_property
     def body(self) -> str | None:

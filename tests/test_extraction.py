@@ -16,8 +16,9 @@ from typing import Any
 import pytest
 
 from crawler.pages import ArticlePage, ExtractionError
-from crawler.pages.cleanup import clean_paragraphs, split_dateline, split_names
+from crawler.pages.cleanup import drop_furniture, split_dateline, split_names
 from crawler.pages.dates import find_date, parse_date, parse_iso
+from crawler.pages.provenance import SOURCE_KINDS
 from crawler.pages.sources import read_sources
 from crawler.sites import SiteConfig, SitesError, load_sites
 from kabar.core.article import ARTICLE_FIELDS
@@ -64,6 +65,23 @@ def page(body: str, *, head: str = "", body_class: str = "", url: str = "") -> A
         ("2023-07-17T10:15:00+07:00", datetime(2023, 7, 17, 10, 15, tzinfo=WIB)),
         ("2023-07-17T03:15:00Z", datetime(2023, 7, 17, 3, 15, tzinfo=UTC)),
         ("2023-07-17", datetime(2023, 7, 17, tzinfo=WIB)),
+        # The date-line grammar: day name? date, separator, time with ":" or ".", zone?
+        ("Senin, 17 Juli 2023 | Pukul 10.15 WIB", datetime(2023, 7, 17, 10, 15, tzinfo=WIB)),
+        ("Senin, 17/07/2023 - 10.15", datetime(2023, 7, 17, 10, 15, tzinfo=WIB)),
+        ("Monday, 17 July 2023 / 14:05 WITA", datetime(2023, 7, 17, 14, 5, tzinfo=WITA)),
+        ("17 Jul 2023, 10:15 GMT+7", datetime(2023, 7, 17, 10, 15, tzinfo=WIB)),
+        ("17-Jul-2023 22:05 UTC+07:00", datetime(2023, 7, 17, 22, 5, tzinfo=WIB)),
+        ("Sep 2, 2023 10:15 PM", datetime(2023, 9, 2, 22, 15, tzinfo=WIB)),
+        ("01. April 2025, 15:25", datetime(2025, 4, 1, 15, 25, tzinfo=WIB)),
+        ("10:15 WIB, Senin 17 Juli 2023", datetime(2023, 7, 17, 10, 15, tzinfo=WIB)),
+        ("Diterbitkan: 17 Juli 2023 10:15 WIB", datetime(2023, 7, 17, 10, 15, tzinfo=WIB)),
+        (
+            "Diperbarui: 18 Juli 2023 09:00 WIB | Diterbitkan: 17 Juli 2023 10:15 WIB",
+            datetime(2023, 7, 17, 10, 15, tzinfo=WIB),
+        ),
+        ("2023-07-17 T10:15:00+07:00", datetime(2023, 7, 17, 10, 15, tzinfo=WIB)),
+        # A number after the date is not its time.
+        ("17 Juli 2023, 1.500 warga hadir", datetime(2023, 7, 17, tzinfo=WIB)),
     ],
 )
 def test_indonesian_dates(text: str, expected: datetime) -> None:
@@ -113,7 +131,7 @@ def test_find_date_in_prose() -> None:
 
 
 def test_cleanup_drops_teasers_comment_form_and_credits() -> None:
-    cleaned = clean_paragraphs(
+    cleaned = drop_furniture(
         [
             "TANJUNG LAGO, MERAHPUTIHNEWS.CO ID – Bupati Banyuasin menghadiri rapat koordinasi.",
             "Baca juga: Bupati resmikan jembatan baru",
@@ -145,26 +163,26 @@ def test_cleanup_drops_teasers_comment_form_and_credits() -> None:
     ],
 )
 def test_trailing_credit_lines(tail: list[str], names: list[str]) -> None:
-    cleaned = clean_paragraphs(["Paragraf pertama berita yang cukup panjang.", *tail])
+    cleaned = drop_furniture(["Paragraf pertama berita yang cukup panjang.", *tail])
     assert cleaned.paragraphs == ["Paragraf pertama berita yang cukup panjang."]
     assert cleaned.credited == names
 
 
 def test_credit_at_end_of_last_paragraph() -> None:
-    cleaned = clean_paragraphs(["Pertama.", "Kalimat terakhir berita ini. (Deni)"])
+    cleaned = drop_furniture(["Pertama.", "Kalimat terakhir berita ini. (Deni)"])
     assert cleaned.paragraphs[-1] == "Kalimat terakhir berita ini."
     assert cleaned.credited == ["Deni"]
-    agency = clean_paragraphs(["Pertama.", "Kalimat terakhir. (ant)"])
+    agency = drop_furniture(["Pertama.", "Kalimat terakhir. (ant)"])
     assert agency.paragraphs[-1] == "Kalimat terakhir." and agency.credited == []
 
 
 def test_parentheses_inside_text_are_kept() -> None:
-    cleaned = clean_paragraphs(["Program Dokter Masuk Desa (DMD) berjalan baik"])
+    cleaned = drop_furniture(["Program Dokter Masuk Desa (DMD) berjalan baik"])
     assert cleaned.paragraphs == ["Program Dokter Masuk Desa (DMD) berjalan baik"]
 
 
 def test_opening_furniture_is_dropped() -> None:
-    cleaned = clean_paragraphs(
+    cleaned = drop_furniture(
         [
             "Jembatan Baru Diresmikan Bupati",
             "Selasa 16 Jun 2015, 14:05 WIB",
@@ -565,7 +583,7 @@ def test_dateline_outlet_first_and_roman_numerals(paragraph: str, place: str) ->
     ],
 )
 def test_desks_and_press_releases_are_not_authors(tail: str, names: list[str]) -> None:
-    cleaned = clean_paragraphs(["Paragraf pertama berita yang cukup panjang.", tail])
+    cleaned = drop_furniture(["Paragraf pertama berita yang cukup panjang.", tail])
     assert cleaned.paragraphs == ["Paragraf pertama berita yang cukup panjang."]
     assert cleaned.credited == names
 
@@ -771,6 +789,13 @@ def test_extract_never_crashes(data: bytes) -> None:
         assert isinstance(json.loads(result.output), dict)
     else:
         assert result.output.startswith("Error: ") and result.output.count("\n") == 1
+    from kabar.extract import explain_page
+
+    try:
+        report = explain_page(data, url="https://berita.example.id/x/")
+    except ExtractionError:
+        return
+    assert json.loads(json.dumps(report)) == report
 
 
 def test_extract_unknown_site_is_one_line(tmp_path: Path) -> None:
@@ -897,13 +922,13 @@ def test_htmldate_finds_the_day_when_nothing_else_does() -> None:
 )
 def test_indonesian_portal_boilerplate_is_dropped(line: str) -> None:
     paragraphs = [p.removeprefix("<p>") for p in STORY.split("</p>") if p]
-    cleaned = clean_paragraphs([*paragraphs[:2], line, paragraphs[2], line])
+    cleaned = drop_furniture([*paragraphs[:2], line, paragraphs[2], line])
     assert cleaned.paragraphs == paragraphs
 
 
 def test_tribun_reporter_line_credits_the_reporter() -> None:
     paragraphs = [p.removeprefix("<p>") for p in STORY.split("</p>") if p]
-    cleaned = clean_paragraphs(
+    cleaned = drop_furniture(
         ["Laporan Wartawan Tribunsumsel.com, Arief Basuki", *paragraphs],
         site_names=["tribunsumselcom"],
     )
@@ -916,7 +941,7 @@ def test_tribun_reporter_line_credits_the_reporter() -> None:
 
 def test_page_numbers_do_not_backtrack() -> None:
     # 2**40 ways to split the digits for a naive pattern; this must return at once.
-    cleaned = clean_paragraphs(["Halaman " + "1" * 40 + " x", "Isi berita yang cukup panjang."])
+    cleaned = drop_furniture(["Halaman " + "1" * 40 + " x", "Isi berita yang cukup panjang."])
     assert cleaned.paragraphs[0].startswith("Halaman")
 
 
@@ -971,7 +996,7 @@ def test_site_names_in_titles(url: str, head: str, h1: str, expected: str) -> No
 
 def test_a_report_line_needs_a_name() -> None:
     lead = "Laporan koresponden Reuters di Gaza, situasi kemanusiaan makin memburuk"
-    cleaned = clean_paragraphs([lead, "Isi berita yang cukup panjang untuk dipertahankan."])
+    cleaned = drop_furniture([lead, "Isi berita yang cukup panjang untuk dipertahankan."])
     assert cleaned.paragraphs[0] == lead and cleaned.credited == []
 
 
@@ -993,3 +1018,62 @@ def test_credit_leaves_body_html_of_a_one_paragraph_story() -> None:
     )
     result = page(f"<h1>Judul</h1><p>{text}</p>")
     assert "(afz)" not in (result.body or "") and "(afz)" not in (result.body_html or "")
+
+
+def test_selector_misses_are_known_before_any_field_is_read() -> None:
+    """Selectors return (value, missed): the page's misses and chosen fields do not
+    depend on which fields were computed first."""
+    folder = FIXTURES / "seed-merahputih"
+    result = ArticlePage(
+        (folder / "url.txt").read_text(encoding="utf-8").strip(),
+        (folder / "page.html").read_bytes(),
+        selectors={"title": "h2.no-such-headline", "location": "h1"},
+    )
+    assert result.selector_misses == ["title"]
+    assert result.selected_fields == {"location"}
+
+
+def test_explain_names_the_source_of_every_field() -> None:
+    from kabar.extract import explain_page
+
+    folder = FIXTURES / "seed-merahputih"
+    report = explain_page(
+        (folder / "page.html").read_bytes(),
+        url=(folder / "url.txt").read_text(encoding="utf-8").strip(),
+        fetched_at=FETCHED,
+    )
+    assert set(report) >= {"title", "authors", "published_at", "body", "image_url", "tags"}
+    for name, entry in report.items():
+        if entry["value"] not in (None, []):
+            assert entry["source"] in SOURCE_KINDS, name
+    assert report["authors"]["source"] == "text"  # the "(Deni)" credit
+    assert report["image_url"]["detail"] == "og:image"
+    title_sources = {c["detail"] for c in report["title"]["candidates"]}
+    assert {"h1", "og:title"} <= title_sources
+
+
+def test_explain_lists_the_candidates_a_field_beat() -> None:
+    from kabar.extract import explain_page
+
+    html = (
+        "<html><head><meta property='article:published_time' content='2023-07-17'>"
+        "</head><body><h1>Rapat Koordinasi Kecamatan Digelar di Balai Desa</h1>"
+        "<div class='date'>Senin, 17 Juli 2023 | 14:30 WIB</div>"
+        f"{STORY}</body></html>"
+    )
+    report = explain_page(html, url="https://berita.example.id/2023/07/17/rapat/")
+    published = report["published_at"]
+    assert published["value"] == "2023-07-17T14:30:00+07:00"
+    assert published["source"] == "visible"
+    assert "article:published_time" in published["detail"]  # the midnight it corrected
+    assert any(c["source"] == "meta" for c in published["candidates"])
+
+
+def test_field_sources_say_where_each_field_came_from() -> None:
+    folder = FIXTURES / "tagdiv-z-is-local-time"
+    result = _recorded(folder)
+    sources = result.field_sources()
+    assert set(sources) >= {"title", "authors", "published_at", "body"}
+    assert sources["published_at"] == "visible"  # the shown WIB time beat the JSON-LD "Z"
+    assert sources["modified_at"] == "json-ld"
+    assert sources["image_url"] is None

@@ -1,8 +1,11 @@
 """Page objects: extraction of article fields from a fetched page, without Scrapy.
 
-Each page kind is one class with one property per field (see
-:class:`~crawler.pages.article.ArticlePage`); spiders only route requests and
-hand the page body, URL and fetch time over.
+Each page kind is one class with one ``@field`` method per field (see
+:class:`~crawler.pages.article.ArticlePage`); each field family has its own module
+(``titles``, ``people``, ``published``, ``body``, ``terms``, ``media``, ``address``),
+decoding is ``document``, classification ``classify``, a site's selectors
+``selection``, and every field says where it came from (``provenance``). Spiders only
+route requests and hand the page body, URL and fetch time over.
 
 :class:`ExtractionError` is importable without loading the extractor (the
 command line catches it in every command); ``ArticlePage`` loads on first use.

@@ -14,13 +14,16 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from crawler.pages.dates import find_date
+from crawler.pages.dates import MONTHS, find_date
+from crawler.pages.texts import unique
 
 __all__ = [
     "Cleaned",
-    "clean_paragraphs",
     "credit_names",
+    "drop_furniture",
     "is_desk_name",
+    "merge_names",
+    "read_credits",
     "split_dateline",
     "split_names",
 ]
@@ -60,15 +63,24 @@ _COMMENT_FORM = re.compile(
     r"\d+\s+(?:komentar|comments?)\s*$|komentar\s*$|comments?\s*$)",
     re.I,
 )
+_LABELS = (
+    r"penulis|reporter|pewarta|wartawan|kontributor|jurnalis|writer|written\s+by|"
+    r"reporting\s+by|editor|redaktur|penyunting|editing|edited\s+by|sumber|source|foto|"
+    r"fotografer|photo|video|videografer|grafis|ilustrasi|desain|layout|penerjemah|"
+    r"translator|laporan|oleh|by|rep|red|quelle|bild|fuente|fonte|credit|image"
+)
 _CREDIT_LABEL = re.compile(
-    r"^\s*(?P<label>penulis|reporter|pewarta|wartawan|kontributor|editor|redaktur|"
-    r"penyunting|sumber|foto|fotografer|writer|written\s+by|reporting\s+by|edited\s+by)"
-    r"\s*[:：]\s*(?P<names>.{1,80})$",
+    r"^\s*(?P<label>" + _LABELS + r")\s*[:：]\s*(?P<names>.{1,120})$",
     re.I,
 )
+_CREDIT_PART = re.compile(r"(?:^|(?<=[|,;/•·\s]))\s*(?P<label>" + _LABELS + r")\s*[:：]\s*", re.I)
+"""A label inside a credit line: "Reporter: A | Editor: B" has two."""
 _AUTHOR_LABELS = frozenset(
-    {"penulis", "reporter", "pewarta", "wartawan", "kontributor", "writer", "written by"}
-)
+    {
+        "penulis", "reporter", "pewarta", "wartawan", "kontributor", "jurnalis", "writer",
+        "written by", "reporting by", "laporan", "oleh", "by", "rep",
+    }
+)  # fmt: skip
 # "(Deni)", "(Deni).", "(Deni/Rul)", "(ant)", "[red]"
 _CREDIT_PAREN = re.compile(r"^\s*[(\[](?P<names>[^()\[\]\d]{2,40})[)\]]\s*\.?\s*$")
 _TRAILING_PAREN = re.compile(r"\s+[(\[](?P<names>[^()\[\]\d]{2,40})[)\]]\s*\.?\s*$")
@@ -77,13 +89,24 @@ _DESK = frozenset(
     {
         "red", "redaksi", "tim redaksi", "redaktur", "admin", "administrator", "editor", "tim",
         "staff", "staf", "webmaster", "newsroom", "desk", "humas", "adv", "advertorial",
+        "redaktion", "rédaction", "redacción", "redazione", "agenturen", "agencies",
+        "jurnalis", "wartawan", "reporter", "penulis", "kontributor", "pewarta", "writer",
+        "by", "oleh", "von", "author", "posted by", "diposting oleh",
     }
 )  # fmt: skip
+_DESK_PREFIX = re.compile(
+    r"^(?:tim|redaksi|admin|desk|newsroom|kontributor|koresponden|wartawan|jurnalis|"
+    r"reporter|pewarta|penulis)\b(?:\s|$)"
+)
+"""A name starting like this is a desk or a role ("Tim Redaksi", "Redaksi Kabarku",
+"Kontributor Palembang"), not a person."""
 # A credit naming a press release ("(Rilis/Diskominfo Banyuasin)") credits its source,
 # not a writer.
 _RELEASE = re.compile(
     r"^(?:rilis|rls|release|press\s+release|siaran\s+pers|humas|adv|advertorial)$", re.I
 )
+_SIGNED = re.compile(r"^\s*(?:oleh|by|von|par|por)\s*:?\s+(?P<names>.{2,60})$", re.I)
+"""A byline line above the story: "Oleh: Mega Puspita", "By Jane Doe"."""
 _BYLINE = re.compile(r"^\s*(?:oleh|by|von|par|por|di)\s*:?\s*(?P<names>.{0,60})$", re.I)
 _WORD = re.compile(r"\w+")
 # The reporter line Tribun-network sites open with: "Laporan Wartawan Tribunsumsel.com,
@@ -94,18 +117,30 @@ _REPORT_LINE = re.compile(
     re.I,
 )
 _LEADING_WINDOW = 8
+_CAPTION_WINDOW = 2
+"""Pictures stand above the story: a caption comes before its second paragraph."""
+_PHOTO_CREDIT = re.compile(
+    r"\((?:(?i:foto|photo|dok|dokumentasi|ilustrasi)\b[^()]{0,60}"
+    r"|[^()]{0,40}[A-Z][^()]{2,40}/[^()]{0,40}[A-Za-z]{4,}[^()]{0,20})\)\s*\.?\s*$"
+)
+"""A picture credit closing a caption: "(Bagus Kurniawan/detikcom)", "(ANTARA FOTO/…)",
+"(Foto: Istimewa)"; a reporter's initials ("(bgs/rul)") are not one."""
+_HEADER_LINE_CHARS = 160
+"""A page header's lines (site name, tagline, breadcrumb) are shorter than this."""
 """How many opening paragraphs may be page furniture (headline, date, byline)."""
 _NAME = re.compile(r"^[A-Z][\w'.\-]*(?:\s+[A-Z][\w'.\-]*){0,3}$")
 
 # "TANJUNG LAGO, MERAHPUTIHNEWS.CO ID –", "JAKARTA, KOMPAS.com -", "Jakarta (ANTARA) -",
 # "Yogyakarta -": a place, optionally the outlet, then a dash.
-_PLACE = r"(?P<place>[A-Z][A-Za-z'.]*(?:\s+[A-Z][A-Za-z'.]*){0,3})"
+_PLACE = r"(?P<place>[A-Z][A-Za-z0-9'.]*(?:\s+[A-Z][A-Za-z'.]*){0,3})"
 _DATELINES: tuple[re.Pattern[str], ...] = (
     re.compile(r"^\s*" + _PLACE + r"\s*,\s*(?P<outlet>[^\s,–—-][^,–—]{0,40}?)\s*[–—-]{1,2}\s+"),
     re.compile(r"^\s*" + _PLACE + r"\s*\((?P<outlet>[^()]{1,40})\)\s*[–—-]{1,2}\s+"),
     re.compile(r"^\s*" + _PLACE + r"\s+[–—-]{1,2}\s+(?=\S)"),
 )
 _OUTLET = re.compile(r"(?:\.(?:com|co|id|net|org|news)\b|\b(?:co\s+id|news|pos|times)\b)", re.I)
+_LONG_DATELINE_REST = 100
+"""A title-case "Place Name - " dateline needs a story paragraph after it."""
 _PLACE_ONLY = re.compile(_PLACE + r"$")
 _ROMAN = re.compile(r"^(?=[IVX])X{0,3}(?:IX|IV|V?I{0,3})$")
 
@@ -131,16 +166,21 @@ _DATEISH = re.compile(
 """A byline part that is a date, a time or an age ("2 jam yang lalu"), not a name."""
 
 
+_NAME_EDGES = " .-–—|·•"
+
+
 def split_names(text: str) -> list[str]:
     """ "Deni/Rul", "A, B dan C", "By A and B" -> a list of names.
 
     A byline often carries the time too ("Ahmad Fauzi · 2 jam yang lalu"); such
     parts are dropped (a desk like "BR24 Redaktion" stays)."""
     text = re.sub(r"^\s*(?:by|oleh|penulis|reporter|von)\s*[:]?\s+", "", text.strip(), flags=re.I)
-    parts = re.split(r"\s*(?:/|,|;|&|\||·|•)\s*|\s+(?:and|dan|und|en|et|y|og|och)\s+", text)
+    parts = re.split(
+        r"\s*(?:/|,|;|&|\||·|•)\s*|\s+[-–—]\s+|\s+(?:and|dan|und|en|et|y|og|och)\s+", text
+    )
     # "Elena Oberholzer (obe)": the desk initials are not part of the name.
     parts = [re.sub(r"\s*\([^()]{1,6}\)\s*$", "", p) for p in parts]
-    return [p.strip(" .") for p in parts if p.strip(" .") and not _DATEISH.search(p)]
+    return [p.strip(_NAME_EDGES) for p in parts if p.strip(_NAME_EDGES) and not _DATEISH.search(p)]
 
 
 def _is_outlet(text: str, site_names: Collection[str]) -> bool:
@@ -173,9 +213,14 @@ def split_dateline(paragraph: str, *, site_names: Collection[str] = ()) -> tuple
             return _title(swapped["place"]), rest
         # A bare "Place -" is only a dateline when the place is written in capitals
         # or is a single word; "Update - Something" must not become a location.
-        if index == 2 and not (place.isupper() or " " not in place):
+        # ("Ogan Ilir - " opening a long paragraph is detik's dateline.)
+        if index == 2 and not (
+            place.isupper() or " " not in place or len(rest) >= _LONG_DATELINE_REST
+        ):
             continue
-        if index == 0 and not (place.isupper() or _OUTLET.search(match["outlet"])):
+        if index == 0 and not (
+            place.isupper() or _OUTLET.search(match["outlet"]) or _is_outlet(match["outlet"], names)
+        ):
             continue
         return _title(place), rest
     return None, paragraph
@@ -189,18 +234,37 @@ def _title(place: str) -> str:
 
 
 def is_desk_name(name: str) -> bool:
-    """ "Red", "Redaksi", "Admin": the desk or a role, not a person."""
-    return re.sub(r"\s+", " ", name.casefold().strip(" .")) in _DESK
+    """ "Red", "Redaksi", "Admin", "Tim Redaksi Kabarku": the desk or a role, not a person."""
+    folded = re.sub(r"\s+", " ", name.casefold().strip(" ."))
+    return folded in _DESK or _DESK_PREFIX.match(folded) is not None
+
+
+def read_credits(text: str) -> list[tuple[bool, list[str]]]:
+    """Each labelled part of a credit line as (is_author, names):
+    "Reporter: Sari | Editor: Budi" -> [(True, ["Sari"]), (False, ["Budi"])].
+    Empty when the line does not open with a label."""
+    # A credit laid out as a table row: "| Penulis | : Anju Christian |"
+    text = re.sub(r"\s*\|\s*(?=:)|^\s*\|\s*|\s*\|\s*$", "", text)
+    if _CREDIT_LABEL.match(text) is None:
+        return []
+    parts = list(_CREDIT_PART.finditer(text))
+    found = []
+    for part, following in zip(parts, [*parts[1:], None], strict=True):
+        end = following.start() if following is not None else len(text)
+        names = split_names(text[part.end() : end].strip(" |,;/•·"))
+        label = re.sub(r"\s+", " ", part["label"].lower())
+        found.append((label in _AUTHOR_LABELS, names))
+    return found
 
 
 def _credit(paragraph: str) -> tuple[bool, list[str]] | None:
-    """(is_author_credit, names) when the paragraph is only a credit line."""
-    # A credit laid out as a table row: "| Penulis | : Anju Christian |"
+    """(is_author_credit, names) when the paragraph is only a credit line; the names of
+    its author parts when it has any ("Reporter: A | Editor: B" credits A)."""
+    credits = read_credits(paragraph)
+    if credits:
+        authors = [n for is_author, names in credits if is_author for n in names]
+        return (True, authors) if authors else (False, credits[0][1])
     paragraph = re.sub(r"\s*\|\s*(?=:)|^\s*\|\s*|\s*\|\s*$", "", paragraph)
-    label = _CREDIT_LABEL.match(paragraph)
-    if label is not None:
-        names = split_names(label["names"])
-        return label["label"].lower() in _AUTHOR_LABELS, names
     paren = _CREDIT_PAREN.match(paragraph)
     if paren is not None:
         names = split_names(paren["names"])
@@ -249,13 +313,21 @@ def _strip_trailing_paren(text: str, credited: list[str]) -> str:
     return text
 
 
+_DATE_WORDS = re.compile(
+    r"\d+|\b(?:wib|wita|wit|gmt|utc|pukul|jam|updated?|diperbarui|diupdate|published|stand|"
+    r"diterbitkan|dipublikasikan|terbit|posted|on|pada|"
+    r"senin|selasa|rabu|kamis|jum'?at|sabtu|minggu|ahad|monday|tuesday|wednesday|thursday|"
+    r"friday|saturday|sunday|" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b",
+    re.I,
+)
+"""The words of a date line: labels, zones, day and month names."""
+
+
 def _is_date_line(text: str) -> bool:
     """A short line that is mostly a date ("Selasa 16 Jun 2015, 14:05 WIB")."""
-    if len(text) > 80 or find_date(text, relative=False) is None:
+    if len(text) > 120 or find_date(text, relative=False) is None:
         return False
-    rest = re.sub(
-        r"\d+|\b(?:wib|wita|wit|pukul|updated?|diperbarui|published|stand)\b", " ", text, flags=re.I
-    )
+    rest = _DATE_WORDS.sub(" ", text)
     return len(_WORD.findall(rest)) <= 4
 
 
@@ -270,7 +342,7 @@ def _is_furniture(text: str, headlines: Collection[str], names: Collection[str])
     )
 
 
-def clean_paragraphs(
+def drop_furniture(
     paragraphs: list[str],
     *,
     strip_dateline: bool = True,
@@ -286,34 +358,97 @@ def clean_paragraphs(
     """
     kept: list[int] = []
     credited: list[str] = []
+    # Short lines above the headline, when the extractor kept it, are the page's header
+    # (site name, tagline, breadcrumb); a story paragraph there means the headline
+    # stands below the story (a footer's share box), and nothing is dropped.
+    start = next(
+        (
+            i + 1
+            for i, text in enumerate(paragraphs[:_LEADING_WINDOW])
+            if text.casefold().strip(" .:") in headlines
+        ),
+        0,
+    )
+    if any(len(text) > _HEADER_LINE_CHARS for text in paragraphs[: max(start - 1, 0)]):
+        start = 0
     for index, text in enumerate(paragraphs):
+        if index < start:
+            continue
         if _COMMENT_FORM.match(text) and kept:
             break
-        if not text.strip() or _TEASER.match(text) or _NOISE.match(text):
+        bare = text.strip(" |")
+        if not bare or _TEASER.match(bare) or _NOISE.match(bare):
             continue
         if index < _LEADING_WINDOW:
             report = _REPORT_LINE.match(text)
             if report is not None and _NAME.match(report["names"]):
                 credited.extend(split_names(report["names"]))
                 continue
+            signed = _signed_names(text)
+            if signed:
+                credited.extend(signed)
+                continue
             if _is_furniture(text, headlines, names):
                 continue
+            if len(kept) < _CAPTION_WINDOW and _PHOTO_CREDIT.search(text) and len(text) < 300:
+                continue  # a picture's caption: "… (Bagus Kurniawan/detikcom)"
+        # A credit line ("Penulis: …", "Editor: …", "(Foto: Istimewa)") is not story text
+        # wherever it stands; the tail's are read below, in order.
+        credit = _credit(text) if index < _LEADING_WINDOW or kept else None
+        if credit is not None and _CREDIT_LABEL.match(text.strip(" |")) is not None:
+            if credit[0]:
+                credited.extend(_as_authors(credit[1]))
+            continue
         kept.append(index)
-    _drop_tail_credits(paragraphs, kept, credited)
+    tail: list[str] = []
+    _drop_tail_credits(paragraphs, kept, tail)
     out = [paragraphs[i] for i in kept]
     if out:
-        out[-1] = _strip_trailing_paren(out[-1], credited)
+        out[-1] = _strip_trailing_paren(out[-1], tail)
     location = None
     if strip_dateline and out:
         location, out[0] = split_dateline(out[0], site_names=site_names)
-    return Cleaned(paragraphs=out, kept=kept, credited=_unique(credited), location=location)
+    return Cleaned(
+        paragraphs=out, kept=kept, credited=merge_names([*credited, *tail]), location=location
+    )
 
 
-def _unique(names: list[str]) -> list[str]:
-    seen: set[str] = set()
+def _signed_names(line: str) -> list[str]:
+    """The writers a short line above the story signs: "Oleh: Mega Puspita", or a date
+    line with a byline part ("Senin, 17/07/2023 | Oleh: Agus Salim")."""
+    if len(line) > 120:
+        return []
+    parts = [p for p in re.split(r"\s+[|•·]\s+|\s*\|\s*", line) if p.strip()]
+    names: list[str] = []
+    rest = []
+    for part in parts:
+        signed = _SIGNED.match(part)
+        credit = _credit(part) if signed is None else None
+        if signed is not None:
+            names.extend(_as_authors(split_names(signed["names"])))
+        elif credit is not None and credit[0] and _CREDIT_LABEL.match(part):
+            names.extend(_as_authors(credit[1]))
+        else:
+            rest.append(part)
+    # Whatever else the line holds must be a date, or it is a sentence that starts "Oleh".
+    if names and all(find_date(p, relative=False) is not None for p in rest):
+        return names
+    return []
+
+
+def merge_names(names: list[str]) -> list[str]:
+    """Names without repeats, a short form giving way to the full name it abbreviates:
+    "(Mega)" at the end is the same person as "Oleh: Mega Puspita" at the top, and so
+    is "(MP)"."""
+    names = unique(names)
     result = []
     for name in names:
-        if name.casefold() not in seen:
-            seen.add(name.casefold())
+        words = name.casefold().split()
+        others = [o for o in names if o != name]
+        longer = any(o.casefold().split()[: len(words)] == words for o in others)
+        initials = name.isupper() and any(
+            "".join(w[0] for w in o.split()).upper() == name for o in others if " " in o
+        )
+        if not (longer or initials):
             result.append(name)
     return result

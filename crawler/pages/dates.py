@@ -10,6 +10,7 @@ no dateparser: this runs on every page.
 
 from __future__ import annotations
 
+import itertools
 import re
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
@@ -17,6 +18,8 @@ from zoneinfo import ZoneInfo
 __all__ = [
     "ZONE_OFFSETS",
     "find_date",
+    "find_time",
+    "has_zone",
     "parse_date",
     "parse_iso",
 ]
@@ -51,17 +54,32 @@ MONTHS: dict[str, int] = {
 }  # fmt: skip
 
 _MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
-_ZONE = r"(?:\s*(?P<zone>WITA|WIB|WIT|UTC|GMT)\b)?"
-_TIME = (
-    r"(?:(?:\s*[,|\-–]\s*|\s+)(?:pukul\s+|jam\s+|at\s+)?"
-    r"(?P<hour>[01]?\d|2[0-3])[:.](?P<minute>[0-5]\d)(?:[:.](?P<second>[0-5]\d))?"
-    r"(?:\s*(?P<ampm>[ap]\.?m\.?)\b)?" + _ZONE + r")?"
+_ZONE = (
+    r"(?:\s*\(?(?P<zone>WITA|WIB|WIT|UTC|GMT)"
+    r"(?:\s*(?P<zone_offset>[+-]\s*\d{1,2}(?:[:.]?\d\d)?))?\)?(?![\w+-]))?"
 )
+"""WIB/WITA/WIT, or UTC/GMT with an optional offset ("GMT+7", "UTC +07:00")."""
+_SEPARATOR = r"(?:\s*(?:[,|/\-–—•·]|\bpukul\b|\bjam\b|\bat\b)\s*)*"
+"""Between a date and its time: "|", ",", "-", "/", "pukul", or several ("| Pukul")."""
+_CLOCK = (
+    r"(?P<hour>[01]?\d|2[0-3])[:.](?P<minute>[0-5]\d)(?:[:.](?P<second>[0-5]\d))?(?!\d|[.:]\d)"
+    r"(?:\s*(?P<ampm>[ap]\.?m\.?)(?!\w))?"
+)
+_TIME = r"(?:(?:" + _SEPARATOR + r"|\s+)" + _CLOCK + _ZONE + r")?"
+_DAY_MONTH = r"(?:\s+|\s*[-/]\s*)"
+"""Between a day and a month name: "17 Juli", "17-Jul-2023"."""
 
 _PATTERNS: tuple[re.Pattern[str], ...] = (
-    # 17 Juli 2023 10:15 WIB / 17 Jul. 2023, 10.15
+    # 17 Juli 2023 10:15 WIB / 17 Jul. 2023, 10.15 / 17-Jul-2023 | 10:15
     re.compile(
-        r"\b(?P<day>[0-3]?\d)\s+" + _MONTH + r",?\s+(?P<year>(?:19|20)\d\d)\b" + _TIME, re.I
+        r"\b(?P<day>[0-3]?\d)\.?"
+        + _DAY_MONTH
+        + _MONTH
+        + r",?"
+        + _DAY_MONTH
+        + r"(?P<year>(?:19|20)\d\d)\b"
+        + _TIME,
+        re.I,
     ),
     # July 17, 2023 10:15
     re.compile(
@@ -77,11 +95,27 @@ _PATTERNS: tuple[re.Pattern[str], ...] = (
     ),
     # 17/07/2023 | 10:15 WIB, Senin (17/7/2023), 17-07-2023 (day first, as Indonesia writes)
     re.compile(
-        r"\b(?P<day>[0-3]?\d)[/.\-](?P<nmonth>[01]?\d)[/.\-](?P<year>(?:19|20)?\d\d)\b\)?"
-        r"(?:\s*\|)?" + _TIME,
+        r"\b(?P<day>[0-3]?\d)[/.\-](?P<nmonth>[01]?\d)[/.\-](?P<year>(?:19|20)?\d\d)\b\)?" + _TIME,
         re.I,
     ),
 )
+_CLOCK_ALONE = re.compile(r"(?<![\d.:])" + _CLOCK + _ZONE, re.I)
+"""A time written apart from its date ("10:15 WIB" in its own element, or before the date)."""
+_TIME_BEFORE = re.compile(
+    r"(?<![\d.:])" + _CLOCK + _ZONE + r"(?:\s*(?:[,|/\-–—•·]|\bpada\b)\s*)*"
+    r"(?:(?:senin|selasa|rabu|kamis|jum'?at|sabtu|minggu|ahad|monday|tuesday|wednesday|"
+    r"thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun)\.?,?\s*\(?\s*)?$",
+    re.I,
+)
+"""A time just before the date it belongs to: "10:15 WIB, Senin 17 Juli 2023"."""
+_MAX_MATCHES = 4
+"""Dates read per form in one text: the publication follows an update's date at most."""
+_UPDATE_LABEL = re.compile(
+    r"(?:diperbarui|diperbaharui|diupdate|update[d]?|last\s+updated?|modified|perubahan)"
+    r"\s*(?:pada|on|at)?\s*[:\-]?\s*(?:\w+\s*[,(]?\s*)?$",
+    re.I,
+)
+"""Just before a date, a label saying it is the last update, not the publication."""
 
 _RELATIVE = re.compile(
     r"\b(?P<n>\d+|se|satu|an?)\s*(?P<unit>detik|menit|jam|hari|minggu|pekan|bulan|tahun|"
@@ -102,7 +136,8 @@ _YESTERDAY = re.compile(r"\b(?P<word>kemarin|yesterday|hari ini|today)\b", re.I)
 
 _ISO = re.compile(
     r"^\s*(?P<year>\d{4})-(?P<month>\d\d)-(?P<day>\d\d)"
-    r"(?:[T ](?P<hour>\d\d):(?P<minute>\d\d)(?::(?P<second>\d\d)(?:[.,]\d+)?)?)?"
+    # "2023-07-17 T10:15": a stray space before the "T" is a CMS slip, not a date alone.
+    r"(?:(?:\s*T\s*|\s+)(?P<hour>\d\d):(?P<minute>\d\d)(?::(?P<second>\d\d)(?:[.,]\d+)?)?)?"
     # A stray "Z" after an offset ("2015-06-19T03:40:00+07:00Z") is a common CMS slip.
     r"\s*(?P<offset>Z|[+-]\d\d:?\d\d|[+-]\d\d)?Z?\s*$",
     re.I,
@@ -150,24 +185,72 @@ def parse_iso(value: str, *, tz: tzinfo | str = "Asia/Jakarta") -> datetime | No
     return _localize(naive, zone)
 
 
-def _from_match(match: re.Match[str], zone: tzinfo) -> datetime | None:
+def _zone_of(name: str | None, offset: str | None, default: tzinfo) -> tzinfo:
+    """The zone a date line names ("WIB", "GMT+7", "UTC +07:00"), else ``default``."""
+    if not name:
+        return default
+    if offset:
+        sign = -1 if offset.lstrip()[0] == "-" else 1
+        digits = re.sub(r"\D", "", offset)
+        hours, minutes = (
+            (int(digits[:-2]), int(digits[-2:])) if len(digits) > 2 else (int(digits), 0)
+        )
+        if hours > 14 or minutes >= 60:
+            return default
+        return timezone(sign * timedelta(hours=hours, minutes=minutes))
+    return ZONE_OFFSETS[name.lower()]
+
+
+def _clock(groups: dict[str, str | None]) -> tuple[int, int, int]:
+    hour, minute = int(groups["hour"] or 0), int(groups["minute"] or 0)
+    ampm = (groups.get("ampm") or "").lower().replace(".", "")
+    if ampm == "pm" and hour < 12:
+        hour += 12
+    elif ampm == "am" and hour == 12:
+        hour = 0
+    return hour, minute, int(groups["second"] or 0)
+
+
+def _from_match(match: re.Match[str], zone: tzinfo, text: str) -> datetime | None:
     g = match.groupdict()
     month = MONTHS.get((g.get("month") or "").lower().rstrip(".")) or int(g.get("nmonth") or 0)
     year = int(g["year"])
     if year < 100:
         year += 2000
-    hour, minute = int(g["hour"] or 0), int(g["minute"] or 0)
-    ampm = (g.get("ampm") or "").lower().replace(".", "")
-    if ampm == "pm" and hour < 12:
-        hour += 12
-    elif ampm == "am" and hour == 12:
-        hour = 0
+    if g["hour"] is None:
+        # The time may stand before the date ("10:15 WIB, Senin 17 Juli 2023").
+        before = _TIME_BEFORE.search(text[max(0, match.start() - 40) : match.start()])
+        if before is not None:
+            g = {**g, **before.groupdict()}
+    hour, minute, second = _clock(g)
     try:
-        naive = datetime(year, month, int(g["day"]), hour, minute, int(g["second"] or 0))
+        naive = datetime(year, month, int(g["day"]), hour, minute, second)
     except ValueError:
         return None
-    named = g.get("zone")
-    return _localize(naive, ZONE_OFFSETS[named.lower()] if named else zone)
+    return _localize(naive, _zone_of(g.get("zone"), g.get("zone_offset"), zone))
+
+
+def find_time(text: str) -> tuple[int, int, tzinfo | None] | None:
+    """(hour, minute, zone or None) of the first time of day written in ``text``."""
+    match = _CLOCK_ALONE.search(text)
+    if match is None:
+        return None
+    hour, minute, _ = _clock(match.groupdict())
+    zone = match["zone"]
+    return hour, minute, _zone_of(zone, match["zone_offset"], UTC) if zone else None
+
+
+_NAMED_ZONE = re.compile(r"\b(?:WIB|WITA|WIT)\b|\b(?:GMT|UTC)\s*[+-]\s*\d", re.I)
+
+
+def has_zone(text: str) -> bool:
+    """Whether ``text`` names a local zone ("WIB", "GMT+7"), so its times are exact."""
+    return _NAMED_ZONE.search(text) is not None
+
+
+def _is_update(text: str, start: int) -> bool:
+    """Whether the date at ``start`` is labelled as the last update."""
+    return _UPDATE_LABEL.search(text[max(0, start - 40) : start]) is not None
 
 
 def _relative(text: str, now: datetime) -> datetime | None:
@@ -198,16 +281,19 @@ def find_date(
     relative expressions are ignored.
     """
     zone = _zone(tz)
-    best: tuple[int, datetime] | None = None
+    found: list[tuple[int, datetime]] = []
     for pattern in _PATTERNS:
-        for match in pattern.finditer(text):
-            found = _from_match(match, zone)
-            if found is not None:
-                if best is None or match.start() < best[0]:
-                    best = (match.start(), found)
-                break
-    if best is not None:
-        return best[1]
+        for match in itertools.islice(pattern.finditer(text), _MAX_MATCHES):
+            date = _from_match(match, zone, text)
+            if date is not None:
+                found.append((match.start(), date))
+                if not _is_update(text, match.start()):
+                    break
+    if found:
+        found.sort(key=lambda item: item[0])
+        # "Diperbarui: …" before a date says it is the update; the publication is the other.
+        published = [item for item in found if not _is_update(text, item[0])]
+        return (published or found)[0][1]
     if relative and now is not None:
         return _relative(text, now if now.tzinfo else now.replace(tzinfo=zone))
     return None

@@ -1,0 +1,292 @@
+"""Who wrote the article: authors from structured data, meta tags, bylines and credits.
+
+Each source gives names; a name must look like a person (not a desk, an outlet, an
+address or a date), and the strongest source with one wins.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from lxml.html import HtmlElement
+
+from crawler.pages.cleanup import (
+    credit_names,
+    is_desk_name,
+    merge_names,
+    read_credits,
+    split_names,
+)
+from crawler.pages.provenance import Found
+from crawler.pages.sources import Sources, as_list
+from crawler.pages.texts import DOMAIN_NAME, key, norm, text_of, unique
+
+__all__ = ["author_candidates", "is_name", "meta_authors", "names_of", "selected_authors"]
+
+_AUTHOR_META = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator")
+_NOT_IN_COMMENTS = (
+    "[not(ancestor-or-self::*[@id='comments' or @id='respond'"
+    " or contains(@class, 'comment-') or contains(@class, 'comments')"
+    " or contains(@class, 'commentlist') or contains(@class, 'wp-block-comment')])]"
+)
+"""Outside a comment list: a commenter's name is never an author (WordPress themes mark
+them ``.comment-author``, block themes ``.wp-block-comment-author-name``)."""
+_BYLINE_XPATH = (
+    "//body//*[contains(@class, 'author-name') or contains(@class, 'byline__name')"
+    " or contains(@class, 'author__name') or @class='byline' or @class='author']" + _NOT_IN_COMMENTS
+)
+_BROAD_BYLINE_XPATH = (
+    "//body//*[contains(@class, 'author') or contains(@class, 'byline')"
+    " or contains(@class, 'penulis') or contains(@class, 'reporter')"
+    " or contains(@class, 'writer')][not(self::body or self::article)]" + _NOT_IN_COMMENTS
+)
+"""Theme bylines by class word: ``.jeg_meta_author``, ``.author-post``, ``.author vcard``."""
+_BROAD_BYLINE_NODES = 8
+_LABEL_XPATH = (
+    "//body//text()[contains(., ':') or starts-with(normalize-space(), 'Oleh')]"
+    "[not(parent::script or parent::style)]" + _NOT_IN_COMMENTS
+)
+_BYLINE_LABEL = re.compile(
+    r"^\s*(?:(?:penulis|reporter|pewarta|wartawan|kontributor|jurnalis|writer|written by|rep)"
+    r"\s*:|oleh\b)",
+    re.I,
+)
+_EDITOR_WORD = re.compile(r"ditor|DITOR|edaktur|EDAKTUR|enyunting|ENYUNTING")
+_EDITOR_LABEL = re.compile(
+    r"(?:^|[|,;/•·]|\s)\s*(?:editor|redaktur|penyunting|edited by)\s*:\s*$|"
+    r"^\s*(?:editor|redaktur|penyunting|edited by)\s*:",
+    re.I,
+)
+_SCRIPT_AUTHOR = re.compile(
+    r"""["']?(?:author|authors?_?name|content_?author|penulis|writer|reporter)["']?\s*[:=]\s*"""
+    r"""["']([^"'<>{}\[\]\\]{3,60})["']""",
+    re.I,
+)
+"""An author in a page's analytics data (``dataLayer``): portals set it for every article."""
+_BAD_AUTHOR = re.compile(
+    r"https?://|www\.|@|\d{3,}|^(?:admin|administrator|redaksi|staff)$"
+    # A company, not a person: "PT. VIVA MEDIA BARU" (an outlet's domain: DOMAIN_NAME).
+    r"|^(?:PT|CV)\b\.?\s"
+    # A picture credit split off a byline: "(Image: Getty Images".
+    r"|:|^\(|^[^()]*\)|\([^()]*$|\b(?:image|images|foto|photo|getty|istock\w*|shutterstock)\b",
+    re.I,
+)
+
+
+def names_of(value: Any) -> list[str]:
+    """Person names from a JSON-LD author value (string, Person, list of them)."""
+    names: list[str] = []
+    for item in as_list(value):
+        if isinstance(item, str):
+            names.extend(split_names(item))
+        elif isinstance(item, dict) and isinstance(item.get("name"), str):
+            names.extend(split_names(item["name"]))
+    return names
+
+
+def is_name(name: str) -> bool:
+    """Whether ``name`` can be a person's: short, no address, outlet, company or desk."""
+    return (
+        bool(name)
+        and len(name) <= 60
+        and not _BAD_AUTHOR.search(name)
+        and not DOMAIN_NAME.search(name)
+        and not is_desk_name(name)
+    )
+
+
+class _People:
+    """Turns raw names into people: real names, not the outlet, not an editor."""
+
+    def __init__(self, sites: list[str], editors: Callable[[], set[str]]) -> None:
+        self.sites = sites
+        self._editors = editors
+        self.outlets: list[str] = []
+        """The site's own name where a source credits it (the last resort)."""
+
+    def __call__(self, names: list[str]) -> list[str]:
+        named = [n for n in (norm(x) for x in names) if is_name(n)]
+        outlets = [n for n in named if self.is_outlet(n)]
+        if outlets and not self.outlets:
+            self.outlets = outlets
+        people = [n for n in named if n not in outlets]
+        if people:
+            editors = self._editors()
+            people = [n for n in people if n.casefold() not in editors]
+        return unique(people)
+
+    def is_outlet(self, name: str) -> bool:
+        """Whether ``name`` is the site's own name ("Lesotho Times" on lestimes.com)."""
+        name_key = key(name)
+        return len(name_key) >= 3 and any(
+            name_key == site
+            or (len(site) >= 4 and site in name_key)
+            or (len(name_key) >= 4 and name_key in site)
+            for site in self.sites
+        )
+
+
+def _outside_comments(node: HtmlElement) -> bool:
+    return not node.xpath("ancestor-or-self::*[1]" + _NOT_IN_COMMENTS.replace("[not(", "[(", 1))
+
+
+def editor_names(tree: HtmlElement) -> set[str]:
+    """Names the page labels as its editors ("Editor: Heryadi"), case-folded: an editor
+    is not an author, even where the publisher's metadata says so."""
+    found: set[str] = set()
+    labelled = (
+        (t, e, tail) for t, e, tail in _texts_with(tree, _EDITOR_WORD) if _EDITOR_LABEL.search(t)
+    )
+    for text, element, is_tail in itertools.islice(labelled, 5):
+        # "<a>Eko</a> | Editor: …": a tail's line is its parent's.
+        holder = element.getparent() if is_tail else element
+        if holder is None:
+            continue
+        line = text_of(holder)
+        if len(line) > 200:
+            # "Editor : <a>Heryadi</a>" inside a larger block: the label and the next element.
+            after = element.getnext() if is_tail else element.find("*")
+            line = norm(f"{text} {text_of(after) if after is not None else ''}")
+        label = _EDITOR_LABEL.search(line)
+        if label is not None:
+            line = line[label.start() :].strip(" |,;/•·")
+        for is_author, names in read_credits(line):
+            if not is_author:
+                found.update(n.casefold() for n in names)
+    return found
+
+
+def _texts_with(
+    tree: HtmlElement, word: re.Pattern[str]
+) -> Iterator[tuple[str, HtmlElement, bool]]:
+    """(text, element, is_tail) for each text of the body in which ``word`` occurs, scripts
+    and styles skipped: a plain walk, cheaper than an XPath over every text node."""
+    body = tree.find("body")
+    if body is None:
+        return
+    for element in body.iter():
+        own = isinstance(element.tag, str) and element.tag not in ("script", "style")
+        if own and element.text and word.search(element.text):
+            yield element.text, element, False
+        if element.tail and word.search(element.tail):
+            yield element.tail, element, True
+
+
+_ANALYTICS = ("dataLayer", "gtag(", "_gaq")
+_AUTHOR_KEYS = ("uthor", "enulis", "riter", "eporter")
+
+
+def _script_authors(tree: HtmlElement) -> list[str]:
+    """Authors named in inline scripts' analytics data (not JSON-LD, read already)."""
+    for script in tree.xpath("//script[not(@src)][not(contains(@type, 'ld+json'))]")[:40]:
+        text = script.text or ""
+        if not any(w in text for w in _ANALYTICS) or not any(w in text for w in _AUTHOR_KEYS):
+            continue
+        for match in _SCRIPT_AUTHOR.finditer(text[:200_000]):
+            names = split_names(match[1])
+            if names:
+                return names
+    return []
+
+
+def selected_authors(texts: list[str]) -> list[str]:
+    """The people named in what a site's selector found (empty: the selector missed)."""
+    return unique([n for t in texts for n in split_names(t) if is_name(n)])
+
+
+def meta_authors(sources: Sources) -> list[str]:
+    """Names in the first author meta tag that has any."""
+    names: list[str] = []
+    for name in _AUTHOR_META:
+        for value in sources.meta.get(name, ()):
+            if not _BAD_AUTHOR.search(value):  # article:author is often a profile URL
+                names.extend(split_names(value))
+        if names:
+            break
+    return names
+
+
+def _byline_authors(
+    tree: HtmlElement, sources: Sources, people: _People
+) -> Found[list[str]] | None:
+    names: list[str] = []
+    for node in [n for n in sources.microdata.get("author", []) if _outside_comments(n)][:3]:
+        inner = node.find(".//*[@itemprop='name']")
+        value = (inner if inner is not None else node).get("content")
+        names.extend(split_names(value or text_of(inner if inner is not None else node)))
+    if names:
+        return Found(people(names), "microdata", "itemprop=author")
+    for node in tree.xpath("//body//a[@rel='author']" + _NOT_IN_COMMENTS)[:3]:
+        names.extend(split_names(text_of(node)))
+    if names:
+        return Found(people(names), "visible", "a[rel=author]")
+    for node in tree.xpath(_BYLINE_XPATH)[:2]:
+        text = text_of(node)
+        if 2 < len(text) <= 60:
+            names.extend(split_names(text))
+    if names:
+        return Found(people(names), "visible", "byline element")
+    labelled = people(_labelled_byline(tree))
+    if labelled:
+        return Found(labelled, "visible", "labelled byline")
+    for node in tree.xpath(_BROAD_BYLINE_XPATH)[:_BROAD_BYLINE_NODES]:
+        text = norm(" ".join(node.itertext()))
+        if 2 < len(text) <= 80:
+            names = credit_names(text) if read_credits(text) else split_names(text)
+            found = [n for n in people(names) if _looks_like_a_full_name(n)]
+            if found:
+                return Found(found, "visible", f"<{node.tag} class={node.get('class', '')!r}>")
+    return None
+
+
+def _looks_like_a_full_name(name: str) -> bool:
+    """Two to four words, each capitalised: what a class-word guess must look like
+    (a menu's "capital" or an agency's "dpa" must not pass)."""
+    words = name.split()
+    return 2 <= len(words) <= 4 and all(w[0].isupper() and w.isalpha() for w in words)
+
+
+def _labelled_byline(tree: HtmlElement) -> list[str]:
+    """Names after a "Reporter:" / "Penulis:" label outside the body text."""
+    labelled = (t for t in tree.xpath(_LABEL_XPATH) if _BYLINE_LABEL.match(t))
+    for text_node in itertools.islice(labelled, 5):
+        parent = text_node.getparent()
+        if parent is None:
+            continue
+        names = credit_names(text_of(parent))
+        if names:
+            return names
+    return []
+
+
+def author_candidates(
+    tree: HtmlElement,
+    sources: Sources,
+    credited: Callable[[], list[str]],
+    sites: list[str],
+    editors: Callable[[], set[str]] | None = None,
+) -> Iterator[Found[list[str]] | None]:
+    """Structured authors, else meta tags, else the visible byline, else the page's
+    analytics data, else names credited in the text (``credited``), strongest first.
+    ``editors`` gives the page's labelled editors (found once per page by the caller).
+    The page's labelled editors are no author in any of them, and the site's own name
+    (``sites``, as keys) only when no source names a person."""
+    found_editors: set[str] | None = None
+
+    def page_editors() -> set[str]:
+        nonlocal found_editors
+        if found_editors is None:
+            found_editors = editor_names(tree)
+        return found_editors
+
+    people = _People(sites, editors or page_editors)
+    yield Found(people(names_of(sources.article.get("author"))), "json-ld", "author")
+    yield Found(people(meta_authors(sources)), "meta", "author")
+    yield _byline_authors(tree, sources, people)
+    yield Found(people(_script_authors(tree)), "text", "script data")
+    yield Found(merge_names(people(credited())), "text", "credit line")
+    # The outlet credits itself ("BBC News") when it names no one: that, rather than nothing.
+    yield Found(unique(people.outlets), "fallback", "the outlet's own credit")

@@ -1,0 +1,87 @@
+"""What the article is filed under: its tags (keywords) and categories (sections)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from lxml.html import HtmlElement
+
+from crawler.pages.provenance import Found
+from crawler.pages.sources import Sources, as_list, type_names
+from crawler.pages.texts import norm, strings, text_of, unique
+
+__all__ = ["category_candidates", "tag_candidates", "terms"]
+
+_TAG_LINK_XPATH = (
+    "//body//a[contains(concat(' ', normalize-space(@rel), ' '), ' tag ')"
+    " and not(contains(@rel, 'category'))]"
+)
+"""WordPress tag links; its category links say ``rel="category tag"``."""
+_CATEGORY_LINK_XPATH = "//body//a[contains(concat(' ', normalize-space(@rel), ' '), ' category ')]"
+_BREADCRUMB_XPATH = "//body//*[contains(@class, 'breadcrumb') or contains(@id, 'breadcrumb')][.//a]"
+
+
+def terms(values: list[str], *, max_chars: int) -> list[str]:
+    """Non-empty, not too long, without repeats."""
+    return unique([norm(v) for v in values if norm(v) and len(norm(v)) <= max_chars])
+
+
+def _tags(values: list[str]) -> list[str]:
+    return terms(values, max_chars=80)
+
+
+def _categories(values: list[str]) -> list[str]:
+    return terms(values, max_chars=60)
+
+
+def tag_candidates(tree: HtmlElement, sources: Sources) -> Iterator[Found[list[str]]]:
+    """Keywords: structured data, ``article:tag``, ``rel=tag`` links, then meta keywords."""
+    keywords = sources.article.get("keywords")
+    found: list[str] = []
+    for item in strings(keywords):
+        found.extend(item.split(",") if "," in item else [item])
+    yield Found(_tags(found), "json-ld", "keywords")
+    yield Found(_tags(list(sources.meta.get("article:tag", []))), "meta", "article:tag")
+    yield Found(_tags([text_of(a) for a in tree.xpath(_TAG_LINK_XPATH)]), "visible", "rel=tag")
+    meta = sources.first_meta("news_keywords", "keywords")
+    yield Found(_tags(meta.split(",") if meta else []), "meta", "keywords")
+
+
+def category_candidates(
+    tree: HtmlElement, sources: Sources, title: Callable[[], str | None]
+) -> Iterator[Found[list[str]]]:
+    """Sections: ``articleSection``, ``article:section``, WordPress category links, then
+    the breadcrumb trail (which may end with the headline, ``title``)."""
+    yield Found(_categories(strings(sources.article.get("articleSection"))), "json-ld", "section")
+    yield Found(
+        _categories(list(sources.meta.get("article:section", []))), "meta", "article:section"
+    )
+    links = [text_of(a) for a in tree.xpath(_CATEGORY_LINK_XPATH)]
+    yield Found(_categories(links), "visible", "rel=category")
+    yield Found(_categories(_breadcrumb(tree, sources, title)), "visible", "breadcrumb")
+
+
+def _breadcrumb(tree: HtmlElement, sources: Sources, title: Callable[[], str | None]) -> list[str]:
+    """The sections of a breadcrumb trail, without its home link and the page itself."""
+    headline = (title() or "").casefold()
+    for obj in sources.objects:
+        if "breadcrumblist" not in type_names(obj):
+            continue
+        items = [i for i in as_list(obj.get("itemListElement")) if isinstance(i, dict)]
+        names = [_breadcrumb_name(i) for i in items[1:]]
+        found = [n for n in names if n and n.casefold() != headline]
+        if found:
+            return found[-1:]
+    for trail in tree.xpath(_BREADCRUMB_XPATH)[:1]:
+        names = [text_of(a) for a in trail.iter("a")][1:]
+        found = [n for n in names if n and n.casefold() != headline]
+        return found[-1:]
+    return []
+
+
+def _breadcrumb_name(item: dict[str, Any]) -> str:
+    name = item.get("name")
+    if not isinstance(name, str) and isinstance(item.get("item"), dict):
+        name = item["item"].get("name")
+    return norm(name) if isinstance(name, str) else ""
