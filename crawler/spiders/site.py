@@ -199,8 +199,7 @@ class SiteSpider(scrapy.Spider):
         if last is None or self.discovery.strategy in (None, "wp_rest"):
             return []
         ages = [
-            timedelta(seconds=float(age))
-            for age in self.settings.getlist("KABAR_REVISIT_AGES_S")
+            timedelta(seconds=float(age)) for age in self.settings.getlist("KABAR_REVISIT_AGES_S")
         ]
         return due_revisits(
             session,
