@@ -17,7 +17,7 @@ from scrapy import signals
 from sqlalchemy.exc import SQLAlchemyError
 from twisted.internet import task
 
-from archive.repository import Archive, ArchiveProvider, close_archive, open_archive
+from archive.handle import Archive, ArchiveProvider, close_archive, open_archive
 from crawler.extraction import PagePool, acquire_pool, default_processes, release_pool
 
 if TYPE_CHECKING:

@@ -24,7 +24,7 @@ import inspect
 import logging
 import re
 from collections import Counter
-from collections.abc import AsyncGenerator, Callable, Generator, Iterable, Iterator
+from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Iterable, Iterator
 from contextvars import ContextVar
 from typing import Any, Protocol, TypeVar
 
@@ -163,13 +163,7 @@ def parse_boundary(where: str) -> Callable[[Callback], Callable[..., Any]]:
             faults = Faults()
             url = str(getattr(response, "url", "?"))
 
-            def step(run: Callable[[], T]) -> T:
-                token = _current.set(faults)
-                try:
-                    with observe_malformed_urls(lambda bad: faults.add("bad_url", bad)):
-                        return run()
-                finally:
-                    _current.reset(token)
+            step = _stepper(faults)
 
             try:
                 output = step(lambda: callback(spider, response, *args, **kwargs))
@@ -184,6 +178,31 @@ def parse_boundary(where: str) -> Callable[[Callback], Callable[..., Any]]:
         return wrapper
 
     return decorate
+
+
+def _stepper(faults: Faults) -> Callable[[Callable[[], T]], T]:
+    """Run one step of a callback with ``faults`` collecting its reports and malformed URLs."""
+
+    def step(run: Callable[[], T]) -> T:
+        token = _current.set(faults)
+        try:
+            with observe_malformed_urls(lambda bad: faults.add("bad_url", bad)):
+                return run()
+        finally:
+            _current.reset(token)
+
+    return step
+
+
+async def _async_step(faults: Faults, next_value: Callable[[], Awaitable[T]]) -> T:
+    """:func:`_stepper` for an async callback: the collector stays set while the step
+    awaits (the context is the task's own, so other tasks never report into it)."""
+    token = _current.set(faults)
+    try:
+        with observe_malformed_urls(lambda bad: faults.add("bad_url", bad)):
+            return await next_value()
+    finally:
+        _current.reset(token)
 
 
 def _after_fault(
@@ -216,27 +235,17 @@ def _async_boundary(where: str, callback: Callable[..., Any]) -> Callable[..., A
         faults = Faults()
         url = str(getattr(response, "url", "?"))
 
-        def step(run: Callable[[], T]) -> T:
-            token = _current.set(faults)
-            try:
-                with observe_malformed_urls(lambda bad: faults.add("bad_url", bad)):
-                    return run()
-            finally:
-                _current.reset(token)
+        step = _stepper(faults)
 
         try:
             iterator = step(lambda: callback(spider, response, *args, **kwargs).__aiter__())
             while True:
                 # Each step runs with the faults collector set; it is reset before the
                 # value leaves, so nothing outside the callback reports into it.
-                token = _current.set(faults)
                 try:
-                    with observe_malformed_urls(lambda bad: faults.add("bad_url", bad)):
-                        value = await iterator.__anext__()
+                    value = await _async_step(faults, iterator.__anext__)
                 except StopAsyncIteration:
                     break
-                finally:
-                    _current.reset(token)
                 yield value
         except Exception as exc:
             for value in _after_fault(spider, response, where, faults, exc, step):

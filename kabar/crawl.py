@@ -17,7 +17,8 @@ from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import BaseSettings, Settings
 
 from archive.db import ArchiveError, is_memory_url, session_scope
-from archive.repository import close_archive, finish_run, open_archive, start_run
+from archive.handle import close_archive, open_archive
+from archive.repository import finish_run, start_run
 from crawler.sites import SiteConfig
 from crawler.spiders.site import SiteSpider
 

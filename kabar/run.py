@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from archive.db import session_scope
+from archive.handle import close_archive, open_archive
 from archive.operations import acquire_lock, due_sites, lock_holder, release_lock, reschedule
-from archive.repository import close_archive, open_archive
 from crawler.sites import SiteConfig
 from kabar.crawl import (
     CrawlProgress,

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from scrapy.exceptions import DropItem
 
-from archive.repository import ArchiveProvider
+from archive.handle import ArchiveProvider
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler

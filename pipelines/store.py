@@ -18,11 +18,10 @@ from typing import TYPE_CHECKING, Self
 from scrapy import signals
 from sqlalchemy.exc import SQLAlchemyError
 
+from archive.handle import ArchiveProvider, Writer
 from archive.repository import (
-    ArchiveProvider,
     Outcome,
     SiteInfo,
-    Writer,
     ensure_site,
     finish_run,
     record_run_site,

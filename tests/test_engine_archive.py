@@ -20,11 +20,7 @@ from sqlalchemy.engine import make_url
 
 from archive import models
 from archive.db import session_scope
-from archive.repository import (
-    Writer,
-    close_archive,
-    open_archive,
-)
+from archive.handle import Writer, close_archive, open_archive
 from kabar.demo import build_web, write_sites_toml
 from kabar.demo.process import ServedMockWeb
 from tests.conftest import PROJECT_ROOT, run_kabar

@@ -25,7 +25,7 @@ from scrapy.exceptions import NotConfigured
 from sqlalchemy.exc import SQLAlchemyError
 
 from archive.evidence import prune_evidence, record_fetch
-from archive.repository import ArchiveProvider, Writer
+from archive.handle import ArchiveProvider, Writer
 from crawler.requests import ARTICLE_KIND, KIND_META
 
 if TYPE_CHECKING:

@@ -33,7 +33,8 @@ from archive.discovery import (
     save_site_state,
     save_validator,
 )
-from archive.repository import ArchiveProvider, SiteInfo, ensure_site
+from archive.handle import ArchiveProvider
+from archive.repository import SiteInfo, ensure_site
 from crawler.discovery import (
     COMMON_FEED_PATHS,
     Candidate,

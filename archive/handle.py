@@ -1,0 +1,235 @@
+"""A process's handle on the archive: one engine, one writer, batched transactions.
+
+A crawl process shares one :class:`Archive` (one engine, so one bounded connection pool
+whatever the number of sites) between the spider's state, the evidence recorder and the
+pipelines; :class:`Writer` batches their writes into few transactions. The SQL itself is
+:mod:`archive.repository`'s.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+from weakref import WeakKeyDictionary
+
+from sqlalchemy import event, text
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session
+
+from archive.db import make_engine, make_sessionmaker, resolve_db_url, upgrade
+from archive.repository import pending_terms, restore_terms
+from archive.stories import STORY_LOCK_KEY
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+    from sqlalchemy.orm import sessionmaker
+
+
+class Writer:
+    """The archive's one writer in a process: writes share one open transaction,
+    committed every ``max_items`` writes or ``max_age_s`` seconds (whichever first; see
+    :meth:`due`) and on :meth:`commit`. A commit per article cost more than the
+    article's own SQL; now a batch costs one.
+
+    Each write runs in a savepoint, so a failed write (a constraint, a bad value) undoes
+    only itself. A kill loses at most the open batch, never a committed one, and a lost
+    article is simply fetched again by the next run (it is not known to the archive).
+    Every writer of a process must write through here: on SQLite a second transaction
+    would wait for this one, on the same thread, until its busy timeout."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        *,
+        max_items: int = 50,
+        max_age_s: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.sessions = sessions
+        self.max_items = max_items
+        self.max_age_s = max_age_s
+        self.clock = clock
+        self._session: Session | None = None
+        self._opened_at = 0.0
+        self.pending = 0
+        """Writes in the open batch (lost if the process dies now)."""
+        self.commits = 0
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A session for one write (one article, one fetch), inside the open batch.
+
+        An error rolls back this write only and is raised; when the connection itself
+        failed, the whole open batch is gone with it (:meth:`discard`)."""
+        if self._session is None:
+            self._session = self._open()
+            self._opened_at = self.clock()
+        session = self._session
+        saved = pending_terms(session)
+        try:
+            with session.begin_nested():
+                yield session
+        except BaseException as exc:
+            restore_terms(session, saved)
+            if isinstance(exc, OperationalError | DBAPIError) and (
+                isinstance(exc, OperationalError) or exc.connection_invalidated
+            ):
+                self.discard()  # the connection (and so the batch) is gone
+            elif not session.is_active:
+                self.discard()
+            raise
+        self.pending += 1
+
+    def _open(self) -> Session:
+        """A new batch. On PostgreSQL it takes the story-linking lock first: a batch holds
+        that lock (``archive.stories.link_story``) until it commits, so a batch taking it
+        late, while holding row locks (a new term, a new site) another process's batch
+        waits on, could deadlock with it. Taken first, writers of several processes
+        queue for whole batches and hold nothing while they wait. (SQLite's
+        ``BEGIN IMMEDIATE`` queues them the same way.)"""
+        session = self.sessions()
+        if session.get_bind().dialect.name == "postgresql":
+            try:
+                session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": STORY_LOCK_KEY})
+            except BaseException:
+                session.rollback()
+                session.close()
+                raise
+        return session
+
+    def due(self) -> bool:
+        return self._session is not None and (
+            self.pending >= self.max_items or self.clock() - self._opened_at >= self.max_age_s
+        )
+
+    def commit_if_due(self) -> None:
+        if self.due():
+            self.commit()
+
+    def commit(self) -> None:
+        """Commit the open batch (nothing open: nothing to do); on failure it is rolled
+        back and the error raised."""
+        session, self._session = self._session, None
+        if session is None:
+            return
+        try:
+            session.commit()
+            self.commits += 1
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+            self.pending = 0
+
+    def discard(self) -> int:
+        """Roll back the open batch; returns how many writes it held."""
+        session, self._session = self._session, None
+        lost, self.pending = self.pending, 0
+        if session is not None:
+            session.rollback()
+            session.close()
+        return lost
+
+
+class Archive:
+    """A process's handle on one archive: one engine (so one bounded connection pool,
+    whatever the number of sites crawled), its session factory, its one
+    :class:`Writer`, and per-process look-up caches. Made by :func:`open_archive`,
+    shared by every user in the process."""
+
+    def __init__(self, url: str, engine: Engine) -> None:
+        self.url = url
+        self.engine = engine
+        self.sessions: sessionmaker[Session] = make_sessionmaker(engine)
+        writing = engine.execution_options(kabar_begin="BEGIN IMMEDIATE")
+        self.writer = Writer(make_sessionmaker(writing))
+        self.users = 0
+
+    def dispose(self) -> None:
+        self.writer.commit()
+        self.engine.dispose()
+
+
+_archives: dict[str, Archive] = {}
+_archives_lock = threading.Lock()
+
+
+def open_archive(url: str | None = None) -> Archive:
+    """The process's archive at ``url`` (see :func:`archive.db.resolve_db_url`); the
+    first open in a process applies pending migrations (the crawl's single preflight),
+    later ones share its engine. Pair with :func:`close_archive`."""
+    resolved = resolve_db_url(url)
+    with _archives_lock:
+        archive = _archives.get(resolved)
+        if archive is None:
+            engine = make_engine(resolved)
+            if engine.dialect.name == "sqlite":
+                _sqlite_transactions(engine)
+            try:
+                upgrade(engine)
+            except BaseException:
+                engine.dispose()
+                raise
+            archive = _archives[resolved] = Archive(resolved, engine)
+        archive.users += 1
+        return archive
+
+
+def _sqlite_transactions(engine: Engine) -> None:
+    """Real transactions and savepoints on SQLite: the driver's own transaction handling
+    begins a transaction only before a data change, so a savepoint opened first became
+    the outermost transaction and its release committed it (no batch, no rollback of a
+    batch). SQLAlchemy's documented recipe: the driver in autocommit mode, and BEGIN
+    emitted by SQLAlchemy; ``BEGIN IMMEDIATE`` for the writer (execution option
+    ``kabar_begin``), which takes the write lock at once instead of failing to upgrade
+    a read snapshot another process has written past."""
+
+    @event.listens_for(engine, "connect")
+    def _autocommit_driver(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Any) -> None:
+        connection.exec_driver_sql(connection.get_execution_options().get("kabar_begin", "BEGIN"))
+
+
+def close_archive(archive: Archive) -> None:
+    """One user fewer; the last one disposes of the engine (its connections close)."""
+    with _archives_lock:
+        archive.users -= 1
+        if archive.users > 0 or _archives.get(archive.url) is not archive:
+            return
+        del _archives[archive.url]
+    archive.dispose()
+
+
+class ArchiveProvider:
+    """Base of the crawl component holding the process's archive (the crawl's archive
+    extension), so that any component finds it with ``crawler.get_extension`` knowing
+    nothing of the package that defines it. :meth:`of` is that look-up."""
+
+    def archive(self) -> Archive:
+        raise NotImplementedError
+
+    @staticmethod
+    def of(crawler: Any) -> Archive:
+        """The archive of a Scrapy crawler: its archive extension's, or, where the crawler
+        has none (a component built outside a running crawl, as in tests), the process's
+        archive at the crawler's ``KABAR_DB_URL``, held for the crawler's lifetime."""
+        try:
+            provider = crawler.get_extension(ArchiveProvider)
+        except RuntimeError:  # no extension manager yet: the crawler is not crawling
+            provider = None
+        if provider is not None:
+            return provider.archive()  # type: ignore[no-any-return]
+        archive = _fallback.get(crawler)
+        if archive is None:
+            archive = _fallback[crawler] = open_archive(crawler.settings.get("KABAR_DB_URL"))
+        return archive
+
+
+_fallback: WeakKeyDictionary[Any, Archive] = WeakKeyDictionary()
