@@ -19,7 +19,7 @@ from email.utils import format_datetime
 from html import escape
 from typing import TYPE_CHECKING
 
-from kabar.demo import themes
+from kabar.demo import theme_base, themes
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -71,7 +71,7 @@ def render(
     if path == "/robots.txt":
         return "text/plain; charset=utf-8", robots(site, base_url).encode()
     if path.startswith("/wp-content/themes/") and path.endswith("/style.css"):
-        return "text/css; charset=utf-8", themes.data_file("style.css").encode()
+        return "text/css; charset=utf-8", theme_base.data_file("style.css").encode()
     page = query.get("paged", ["1"])[0]
     if not page.isdigit() or int(page) < 1 or (int(page) > 1 and not _feed_page(site, int(page))):
         return None  # WordPress answers 404 past a feed's last page
@@ -311,7 +311,7 @@ def post_sitemap_part(site: SiteData, base_url: str, number: int) -> str:
 def page_sitemap(site: SiteData, base_url: str) -> str:
     """The static pages (about, contact, ...): never articles."""
     since = site.articles[-1].published.astimezone(UTC)
-    return _urlset([(base_url + path.lstrip("/"), since) for path in themes.STATIC_PATHS])
+    return _urlset([(base_url + path.lstrip("/"), since) for path in theme_base.STATIC_PATHS])
 
 
 def news_sitemap(site: SiteData, base_url: str) -> str:

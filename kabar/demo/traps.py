@@ -33,7 +33,7 @@ from html import escape as e
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
-from kabar.demo import documents, themes
+from kabar.demo import documents, theme_base, themes
 from kabar.demo.http import HTML, MockResponse
 from kabar.demo.text import MONTHS, date_words, day_date_time_words
 
@@ -52,7 +52,7 @@ _LYING_CHARSET = "text/html"
 
 
 def route(
-    site: SiteData, path: str, query: Query, theme: themes.Theme, attempt: int
+    site: SiteData, path: str, query: Query, theme: theme_base.Theme, attempt: int
 ) -> MockResponse | None:
     """The trap or fault answer to ``GET path``, or None if ``path`` is not one."""
     for fault in site.faults:
@@ -88,11 +88,11 @@ def _redirect(location: str) -> MockResponse:
     return MockResponse(302, HTML, b"", {"Location": location})
 
 
-def _fault(site: SiteData, fault: Fault, theme: themes.Theme) -> MockResponse | None:
+def _fault(site: SiteData, fault: Fault, theme: theme_base.Theme) -> MockResponse | None:
     if fault.kind == "not_html":
         return MockResponse(200, "application/pdf", documents.pdf(fault.title))
     if fault.kind == "server_error":
-        return MockResponse(500, HTML, themes.data_file("server_error.html").encode())
+        return MockResponse(500, HTML, theme_base.data_file("server_error.html").encode())
     if fault.kind == "not_found":
         return MockResponse(404, HTML, theme.not_found_page().encode())
     if fault.kind == "redirect_loop" and fault.target is not None:
@@ -114,10 +114,10 @@ def _fault(site: SiteData, fault: Fault, theme: themes.Theme) -> MockResponse | 
     return None  # calendar and archive entry points are pages of their own kind
 
 
-def _quirky(theme: themes.Theme, article: MockArticle, attempt: int) -> MockResponse:
+def _quirky(theme: theme_base.Theme, article: MockArticle, attempt: int) -> MockResponse:
     page = theme.article_page(article)
     if article.quirk == "flaky" and attempt == 1:
-        return MockResponse(500, HTML, themes.data_file("server_error.html").encode())
+        return MockResponse(500, HTML, theme_base.data_file("server_error.html").encode())
     if article.quirk == "rate_limited" and attempt == 1:
         body = b"<html><body><h1>429 Too Many Requests</h1></body></html>"
         return MockResponse(429, HTML, body, {"Retry-After": str(RETRY_AFTER_S)})
@@ -161,7 +161,7 @@ class Jebakan(themes.Terang):
             f"Kalender {MONTHS[now.month - 1]} {now.year}</a> &bull; "
             f'<a href="/arsip/">Arsip berita</a></aside>'
         )
-        return themes.template("terang_frame.html").substitute(
+        return theme_base.template("terang_frame.html").substitute(
             self.frame_values(title, head, body_class, f"{main}\n{widgets}"), recent=recent
         )
 
@@ -176,7 +176,9 @@ class Jebakan(themes.Terang):
         return super().article_main(article) + printable
 
 
-def _canonical_page(theme: themes.Theme, article: MockArticle, html_attrs: str, extra: str) -> str:
+def _canonical_page(
+    theme: theme_base.Theme, article: MockArticle, html_attrs: str, extra: str
+) -> str:
     return (
         f'<!DOCTYPE html>\n<html {html_attrs} lang="id"><head><meta charset="UTF-8">'
         f"<title>{e(article.title)} - {e(theme.site.title)}</title>"
@@ -187,21 +189,21 @@ def _canonical_page(theme: themes.Theme, article: MockArticle, html_attrs: str, 
     )
 
 
-def amp_page(theme: themes.Theme, article: MockArticle) -> str:
+def amp_page(theme: theme_base.Theme, article: MockArticle) -> str:
     """The AMP copy of an article: same text, ``rel=canonical`` to the real page."""
     return _canonical_page(
         theme, article, "amp", '<script async src="https://cdn.ampproject.org/v0.js"></script>'
     )
 
 
-def print_page(theme: themes.Theme, article: MockArticle) -> str:
+def print_page(theme: theme_base.Theme, article: MockArticle) -> str:
     """The printer-friendly copy (``?print=1``): same text, canonical, noindex."""
     return _canonical_page(
         theme, article, 'class="print"', '<meta name="robots" content="noindex">'
     )
 
 
-def plain_article(theme: themes.Theme, title: str, moment: datetime) -> str:
+def plain_article(theme: theme_base.Theme, title: str, moment: datetime) -> str:
     """An article-looking page that is no good article (behind a fault)."""
     main = (
         f'<article class="post type-post"><header class="entry-header"><h1 class="entry-title">'
@@ -216,7 +218,7 @@ def _months_away(month: date, step: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def calendar_page(theme: themes.Theme, month: date) -> str:
+def calendar_page(theme: theme_base.Theme, month: date) -> str:
     """One month of the calendar: its articles, and links to the months either side."""
     site = theme.site
     shown = [
@@ -238,7 +240,7 @@ def calendar_page(theme: themes.Theme, month: date) -> str:
     return theme.frame(f"{label} - {site.title}", head, "archive date", main)
 
 
-def archive_page(theme: themes.Theme, root: str, page: int) -> str:
+def archive_page(theme: theme_base.Theme, root: str, page: int) -> str:
     """Page ``page`` of the endless archive: always the same few articles, always a next page."""
     site = theme.site
     items = "".join(

@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 from urllib.parse import parse_qs, urljoin, urlsplit
 
-from kabar.demo import documents, themes, traps, wpjson
+from kabar.demo import documents, theme_base, themes, traps, wpjson
 from kabar.demo.http import HTML, MockResponse
 from kabar.demo.model import (
     Fault,
@@ -86,7 +86,7 @@ class MockSite(SiteData):
         return MockResponse(404, HTML, theme.not_found_page().encode())
 
     def _route(
-        self, path: str, query: Query, base_url: str, theme: themes.Theme, attempt: int
+        self, path: str, query: Query, base_url: str, theme: theme_base.Theme, attempt: int
     ) -> MockResponse | None:
         trap = traps.route(self, path, query, theme, attempt)
         if trap is not None:
@@ -173,7 +173,7 @@ def build_web(now: datetime = DEFAULT_NOW, day: int = 0) -> MockWeb:
         raise ValueError("now must be timezone-aware")
     if not 0 <= day <= MAX_DAY:
         raise ValueError(f"the mock web has days 0 to {MAX_DAY}, not {day}")
-    data = tomllib.loads(themes.data_file("stories.toml"))
+    data = tomllib.loads(theme_base.data_file("stories.toml"))
     sites = tuple(_build_site(entry, now, day) for entry in data["site"])
     return MockWeb(now=now + timedelta(days=day), sites=sites, day=day)
 
@@ -188,7 +188,7 @@ def _ago(text: str) -> timedelta:
 
 def _press_release(name: str) -> tuple[tuple[str, ...], str]:
     """Paragraphs and credit of a page's plain text (as in ``/work/shared/seed``)."""
-    lines = [line.strip() for line in themes.data_file(name).splitlines() if line.strip()]
+    lines = [line.strip() for line in theme_base.data_file(name).splitlines() if line.strip()]
     # The page text repeats the headline above the body and ends with the comment form.
     body = lines[lines.index(lines[0], 1) + 1 : lines.index("Tinggalkan Balasan")]
     credit = body.pop()
