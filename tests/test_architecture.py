@@ -32,9 +32,9 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "archive": ("kabar.core",),
     "feeds": ("kabar.core",),
 }
-"""Exceptions to :data:`FORBIDDEN`, by prefix: every layer may use the core; the pipelines read
-the site's configuration (``crawler.sites``) and, until the crawl engine gives them the archive
-through an extension, the crawl's archive access."""
+"""Exceptions to :data:`FORBIDDEN`, by prefix: every layer may use the core, and the
+pipelines read the site's configuration (``crawler.sites``); they get the archive from the
+crawl's archive extension at run time, not by importing ``crawler/``."""
 
 
 def _layer(module: str) -> str | None:
