@@ -273,7 +273,11 @@ class SiteSpider(scrapy.Spider):
         bad fetch, an edit that left it two lines long) keeps its stored version and
         is fetched again when next listed as changed, so its later edits are seen."""
         first = canonical_url((request.meta.get("redirect_urls") or [request.url])[0])
-        if first in self.known or canonical_url(request.url) in self.known:
+        final = canonical_url(request.url)
+        # Known URLs are looked up per listing; an article reached otherwise (a revisit,
+        # a redirect) is looked up now: a stored article must never become dead.
+        self._look_up([Candidate(url=u) for u in (first, final) if u not in self.known])
+        if first in self.known or final in self.known:
             if reason in ("not_article", "extraction", "not_html"):
                 self._inc("errors/regressed_extraction")
                 logger.warning("%s: stored article %s no longer extracts", self.name, first)
