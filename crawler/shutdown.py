@@ -20,13 +20,14 @@ a thread.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
 import threading
 import time
 from collections.abc import Callable
 from types import FrameType
-from typing import Any
+from typing import Any, NoReturn
 
 EXIT_CODE = 128 + signal.SIGTERM
 """What a shell reports for a process ended by SIGTERM (143)."""
@@ -56,14 +57,14 @@ def _wrap(previous: Handler, grace_s: float) -> None:
             again = _requested.is_set()
             _requested.set()
         if again:
-            os._exit(EXIT_CODE)
+            _end()
         threading.Thread(
             target=_watchdog, args=(grace_s,), name="kabar-shutdown-watchdog", daemon=True
         ).start()
         if callable(previous):
             previous(signum, frame)
         elif previous == signal.SIG_DFL:
-            os._exit(EXIT_CODE)
+            _end()
         current = signal.getsignal(signal.SIGTERM)
         if current is not handler:
             _wrap(current, grace_s)
@@ -74,4 +75,18 @@ def _wrap(previous: Handler, grace_s: float) -> None:
 def _watchdog(grace_s: float) -> None:
     """Ends the process if it is still running ``grace_s`` seconds after the first SIGTERM."""
     time.sleep(grace_s)
-    os._exit(EXIT_CODE)
+    _end()
+
+
+def _end() -> NoReturn:
+    """End the process now, and its worker processes with it.
+
+    ``os._exit`` runs no cleanup, so the extraction pool's forked workers would
+    outlive it (orphans holding the parent's stdout and stderr open); they are
+    killed first.
+    """
+    try:
+        for child in multiprocessing.active_children():
+            child.kill()
+    finally:
+        os._exit(EXIT_CODE)

@@ -216,14 +216,16 @@ def run_crawl(
 def _honour_sigterm(grace_s: float) -> None:
     """SIGTERM ends the crawl within ``grace_s`` seconds even if the reactor is blocked.
 
-    Scrapy installs its shutdown handlers once the reactor has started; the watchdog's
-    handler goes in front of them just after (triggers run in the order added). Before
-    that, SIGTERM keeps its default action and ends the process at once.
+    Scrapy (in ``process.start()``) and Twisted install their handlers as the reactor
+    starts; the watchdog's handler goes in front of them on the reactor's first turn,
+    once every startup trigger has run. Before that, SIGTERM keeps its default action
+    and ends the process at once.
     """
     from twisted.internet import reactor
 
-    trigger: Callable[..., Any] = reactor.addSystemEventTrigger  # type: ignore[attr-defined]
-    trigger("after", "startup", shutdown.install, grace_s)
+    later: Callable[..., Any] = reactor.callLater  # type: ignore[attr-defined]
+    when_running: Callable[..., Any] = reactor.callWhenRunning  # type: ignore[attr-defined]
+    when_running(later, 0, shutdown.install, grace_s)
 
 
 def site_report(crawler: Crawler) -> SiteReport:

@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -138,36 +139,61 @@ def _article_urls(db: Path) -> list[str]:
         return sorted(u for (u,) in connection.execute("SELECT canonical_url FROM articles"))
 
 
+SLOW = [
+    "--set", "AUTOTHROTTLE_ENABLED=False",
+    "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=1",
+    "--set", "DOWNLOAD_DELAY=0.2",
+    "--set", "KABAR_STORE_BATCH_ITEMS=1",
+]  # fmt: skip
+"""A crawl slow enough to have a middle to stop in."""
+
+
+def _start_crawl(sites: Path, db_file: Path, *more: str) -> tuple[subprocess.Popen[str], list[str]]:
+    """A ``kabar crawl`` subprocess, returned once its first article is stored (an
+    event, not a sleep), with the list its log lines are collected into."""
+    db = f"sqlite:///{db_file}"
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "kabar.cli",
+            "crawl",
+            "--sites",
+            str(sites),
+            "--db",
+            db,
+            *SLOW,
+            *more,
+        ],
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    log: list[str] = []
+    assert proc.stderr is not None
+    # Drained by a thread, so a full pipe never blocks the crawl.
+    threading.Thread(target=lambda: log.extend(proc.stderr or ()), daemon=True).start()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            if db_file.exists() and _article_urls(db_file):
+                break
+        except sqlite3.OperationalError:
+            pass
+        time.sleep(0.05)
+    assert proc.poll() is None, "the crawl ended before it could be stopped"
+    return proc, log
+
+
 @pytest.mark.slow
 def test_sigterm_mid_crawl_exits_and_a_rerun_completes(
     mockweb: dict[str, str], tmp_path: Path
 ) -> None:
     sites = write_sites_toml(mockweb, tmp_path / "sites.toml")
     db_file = tmp_path / "kabar.db"
-    db = f"sqlite:///{db_file}"
-    slow = [
-        "--set", "AUTOTHROTTLE_ENABLED=False",
-        "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=1",
-        "--set", "DOWNLOAD_DELAY=0.2",
-        "--set", "KABAR_STORE_BATCH_ITEMS=1",
-    ]  # fmt: skip
-    victim = subprocess.Popen(
-        [sys.executable, "-m", "kabar.cli", "crawl", "--sites", str(sites), "--db", db, *slow],
-        cwd=PROJECT_ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    victim, _ = _start_crawl(sites, db_file)
     try:
-        # Event, not a sleep: the crawl is running once its first article is stored.
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and victim.poll() is None:
-            try:
-                if db_file.exists() and _article_urls(db_file):
-                    break
-            except sqlite3.OperationalError:
-                pass
-            time.sleep(0.05)
-        assert victim.poll() is None, "the crawl ended before it could be stopped"
         victim.send_signal(signal.SIGTERM)
         victim.wait(timeout=60)
     finally:
@@ -177,8 +203,34 @@ def test_sigterm_mid_crawl_exits_and_a_rerun_completes(
     partial = _article_urls(db_file)
     assert partial
 
-    again = run_kabar("crawl", "--sites", str(sites), "--db", db, *FAST)
+    again = run_kabar("crawl", "--sites", str(sites), "--db", f"sqlite:///{db_file}", *FAST)
     assert again.returncode == 0, again.stdout + again.stderr
     final = _article_urls(db_file)
     assert len(final) == len(set(final))
     assert set(partial) <= set(final)
+
+
+@pytest.mark.slow
+def test_a_second_sigterm_ends_a_crawl_and_its_workers(
+    mockweb: dict[str, str], tmp_path: Path
+) -> None:
+    """The second SIGTERM ends the crawl at once, extraction workers included: an
+    orphaned worker would hold the crawl's output pipes open and ``communicate`` would
+    never see them close."""
+    sites = write_sites_toml(mockweb, tmp_path / "sites.toml")
+    victim, log = _start_crawl(sites, tmp_path / "kabar.db", "--log-level", "INFO")
+    try:
+        victim.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + 60
+        # Scrapy logs the first signal from the reactor once its handler ran.
+        while time.monotonic() < deadline and not any("Received SIGTERM" in x for x in log):
+            time.sleep(0.05)
+        assert any("Received SIGTERM" in line for line in log), "".join(log)
+        if victim.poll() is None:  # not already stopped gracefully
+            victim.send_signal(signal.SIGTERM)
+            victim.communicate(timeout=60)
+            assert victim.returncode == EXIT_CODE, "".join(log)
+    finally:
+        if victim.poll() is None:
+            victim.kill()
+            victim.wait()
