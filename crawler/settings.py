@@ -20,6 +20,12 @@ KABAR_DB_URL = os.environ.get("KABAR_DB_URL")  # None: ./kabar.db (archive.db)
 KABAR_RUN_ID = None  # set by `kabar crawl`; a lone `scrapy crawl` opens its own run
 KABAR_CONTACT_URL = os.environ.get("KABAR_CONTACT_URL", "https://github.com/kabar-news/kabar")
 KABAR_MIN_BODY_CHARS = 200  # the validate pipeline drops shorter bodies
+# Bodies longer than this are cut at a paragraph boundary before topics, regions and
+# deduplication run (a 10 MB "article" is a broken page; news bodies are under ~50k).
+KABAR_MAX_BODY_CHARS = 200_000
+# After the first SIGTERM a crawl has this long to stop gracefully, then it is ended
+# (crawler/shutdown.py); a second SIGTERM ends it at once.
+KABAR_SHUTDOWN_GRACE_S = 8.0
 KABAR_MAX_LISTING_PAGES = 30  # listing pages (homepage, sections, their pages) per run
 KABAR_INCREMENTAL_OVERLAP_S = 2 * 86400  # later runs re-list what changed since the last
 # complete run less this (wrong site clocks); known articles are skipped, not fetched

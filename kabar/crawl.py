@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -19,6 +19,7 @@ from scrapy.settings import BaseSettings, Settings
 from archive.db import ArchiveError, is_memory_url, session_scope
 from archive.handle import close_archive, open_archive
 from archive.repository import finish_run, start_run
+from crawler import shutdown
 from crawler.sites import SiteConfig
 from crawler.spiders.site import SiteSpider
 
@@ -202,6 +203,7 @@ def run_crawl(
         if progress is not None:
             progress.started(len(crawlers))
             _report_progress(crawlers, progress)
+        _honour_sigterm(settings.getfloat("KABAR_SHUTDOWN_GRACE_S"))
         process.start()
         reports = [site_report(crawler) for crawler in crawlers]
         with session_scope(factory) as session:
@@ -209,6 +211,21 @@ def run_crawl(
     finally:
         close_archive(archive)
     return CrawlReport(run_id=run_id, sites=reports)
+
+
+def _honour_sigterm(grace_s: float) -> None:
+    """SIGTERM ends the crawl within ``grace_s`` seconds even if the reactor is blocked.
+
+    Scrapy (in ``process.start()``) and Twisted install their handlers as the reactor
+    starts; the watchdog's handler goes in front of them on the reactor's first turn,
+    once every startup trigger has run. Before that, SIGTERM keeps its default action
+    and ends the process at once.
+    """
+    from twisted.internet import reactor
+
+    later: Callable[..., Any] = reactor.callLater  # type: ignore[attr-defined]
+    when_running: Callable[..., Any] = reactor.callWhenRunning  # type: ignore[attr-defined]
+    when_running(later, 0, shutdown.install, grace_s)
 
 
 def site_report(crawler: Crawler) -> SiteReport:

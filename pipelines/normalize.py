@@ -26,15 +26,39 @@ if TYPE_CHECKING:
 _ENTITY = re.compile(r"&(?:[a-zA-Z]+|#\d+|#x[0-9a-fA-F]+);")
 MAX_FUTURE = timedelta(days=1)
 """A publication date further ahead than this of the fetch is a page's bug, not news."""
+MAX_BODY_CHARS = 200_000
+"""The body cap when ``KABAR_MAX_BODY_CHARS`` is not set (crawler/settings.py sets it)."""
 
 
 class NormalizePipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
+        self.max_body_chars = crawler.settings.getint("KABAR_MAX_BODY_CHARS", MAX_BODY_CHARS)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler)
+
+    def _cap_body(self, item: Article) -> None:
+        """Cut an oversized body before enrichment, whose cost grows with the body.
+
+        A multi-megabyte "article" is a broken page (a whole archive dumped into one
+        post); topics, regions and near-duplicate detection on it would block the
+        crawl. The body is cut at the last paragraph boundary under the cap (mid-text
+        only when one paragraph alone exceeds it). ``body_html`` longer than twice the
+        cap is dropped rather than cut: cutting markup safely means re-parsing it, and
+        without it the feeds publish the capped body's paragraphs instead.
+        """
+        body = item.body
+        if body is None or len(body) <= self.max_body_chars:
+            return
+        cut = body.rfind("\n", 0, self.max_body_chars + 1)
+        if cut <= 0:
+            cut = body.rfind(" ", 0, self.max_body_chars + 1)
+        item.body = body[: cut if cut > 0 else self.max_body_chars].rstrip()
+        if item.body_html is not None and len(item.body_html) > 2 * self.max_body_chars:
+            item.body_html = None
+        count(self.crawler, "normalized/body_capped")
 
     def process_item(self, item: Article) -> Article:
         site = crawled_site(self.crawler)
@@ -49,6 +73,7 @@ class NormalizePipeline:
             if value and _ENTITY.search(value):
                 setattr(item, name, html.unescape(value))
         item.body = clean_paragraphs(item.body) or None
+        self._cap_body(item)
         for name in ("authors", "tags", "categories", "topics"):
             setattr(item, name, clean_names(getattr(item, name)))
         if site is not None:
