@@ -17,6 +17,7 @@ import asyncio
 import multiprocessing
 import os
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -80,6 +81,21 @@ def _warm() -> int:
     return os.getpid()
 
 
+PARENT_CHECK_S = 1.0
+
+
+def _watch_parent(parent_pid: int) -> None:
+    """In each worker: exit when the crawl process is gone. A SIGKILLed crawl cannot shut
+    its pool down, and orphaned workers would hold its output pipes (and memory) open."""
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(PARENT_CHECK_S)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="kabar-parent-watch", daemon=True).start()
+
+
 class PagePool:
     """The process's extraction workers; ``processes`` 0 reads pages inline."""
 
@@ -96,7 +112,10 @@ class PagePool:
             if self.processes <= 0 or self._executor is not None:
                 return
             self._executor = ProcessPoolExecutor(
-                max_workers=self.processes, mp_context=multiprocessing.get_context("fork")
+                max_workers=self.processes,
+                mp_context=multiprocessing.get_context("fork"),
+                initializer=_watch_parent,
+                initargs=(os.getpid(),),
             )
             for _ in range(self.processes):
                 self._executor.submit(_warm)

@@ -90,3 +90,35 @@ def test_one_pool_per_process_stopped_by_its_last_user() -> None:
     assert first.users == 1
     release_pool(first)
     assert acquire_pool(0) is not first
+
+
+def test_workers_exit_when_the_crawl_process_is_killed() -> None:
+    """A SIGKILLed crawl cannot shut its pool down: its workers notice and exit, instead of
+    living on as orphans holding the crawl's pipes open."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    code = (
+        "import os, time\n"
+        "from crawler.extraction import PagePool\n"
+        "pool = PagePool(2)\n"
+        "pool.start()\n"
+        "assert pool._executor is not None\n"
+        "print(pool._executor.submit(os.getpid).result(), flush=True)\n"
+        "time.sleep(120)\n"
+    )
+    crawl = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    assert crawl.stdout is not None
+    worker = int(crawl.stdout.readline())
+    os.kill(crawl.pid, signal.SIGKILL)
+    crawl.wait()
+    for _ in range(300):  # the worker checks every PARENT_CHECK_S; bounded by the test timeout
+        try:
+            os.kill(worker, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"worker {worker} outlived the killed crawl process")
