@@ -359,9 +359,14 @@ def upgrade(engine: Engine, revision: str = "head", *, repair: bool = False) -> 
     half-migrated is repaired first when ``repair`` is set (``kabar db upgrade``),
     and otherwise refused with a :class:`SchemaError` saying so.
     """
-    state = schema_state(engine)
-    if revision == "head" and state.current:
-        return UpgradeReport(before=state.revision, after=state.revision)
+    if sqlite_path(engine.url) is None or engine.dialect.name != "sqlite":
+        # A server database is checked before its lock is taken (the common case: up to
+        # date, nothing to wait for). A SQLite file is not touched before its lock file is
+        # held: two first runs connecting at once to a fresh file could otherwise meet in
+        # its switch to WAL and one of them fail at once with "database is locked".
+        state = schema_state(engine)
+        if revision == "head" and state.current:
+            return UpgradeReport(before=state.revision, after=state.revision)
     with _migration_lock(engine):
         if engine.dialect.name != "sqlite" or sqlite_path(engine.url) is None:
             # PostgreSQL's DDL is transactional already; an in-memory SQLite database
