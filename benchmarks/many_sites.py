@@ -36,6 +36,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from benchmarks.throughput import sample_until_exit
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 ARTICLES_PER_SITE = 15
 TEMPLATE = "merahputih"
@@ -178,8 +180,6 @@ class PgSampler:
 
 
 def crawl(sites: Path, db_url: str, port: int, log: Path) -> dict[str, Any]:
-    import psutil  # type: ignore[import-untyped]
-
     env = {**os.environ, "http_proxy": f"http://127.0.0.1:{port}", "no_proxy": ""}
     command = [sys.executable, "-m", "kabar.cli", "crawl", "--sites", str(sites), "--db", db_url]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -192,21 +192,7 @@ def crawl(sites: Path, db_url: str, port: int, log: Path) -> dict[str, Any]:
             stdout=out,
             stderr=err,
         )
-        root = psutil.Process(child.pid)
-        peak_rss = peak_fds = 0
-        while child.poll() is None:
-            rss = fds = 0
-            try:
-                for proc in [root, *root.children(recursive=True)]:
-                    try:
-                        rss += proc.memory_full_info().pss  # shared pages counted once
-                        fds += proc.num_fds()
-                    except psutil.Error:
-                        pass
-            except psutil.Error:
-                pass
-            peak_rss, peak_fds = max(peak_rss, rss), max(peak_fds, fds)
-            time.sleep(0.2)
+        peak_rss, peak_fds = sample_until_exit(child, interval_s=0.2)
         wall = time.monotonic() - started
         out.seek(0)
         report = out.read()

@@ -303,27 +303,35 @@ def _archive_bytes(db_url: str) -> dict[str, float]:
     return sizes
 
 
-def measure(command: list[str], out: Path) -> dict[str, Any]:
-    """Run one crawler process; its figures, with CPU, peak RSS and fds seen from here."""
+def sample_until_exit(child: subprocess.Popen[Any], *, interval_s: float) -> tuple[int, int]:
+    """Peak memory (PSS: pages shared by forked workers counted once) and peak open fds of
+    ``child`` and its descendants, sampled until it exits."""
     import psutil  # type: ignore[import-untyped]
 
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    child = subprocess.Popen(command, cwd=PROJECT_ROOT)
-    peak_rss = peak_fds = 0
     root = psutil.Process(child.pid)
+    peak_rss = peak_fds = 0
     while child.poll() is None:
         rss = fds = 0
         try:
             for proc in [root, *root.children(recursive=True)]:
                 try:
-                    rss += proc.memory_full_info().pss  # shared pages counted once
+                    rss += proc.memory_full_info().pss
                     fds += proc.num_fds()
                 except psutil.Error:
                     pass
         except psutil.Error:
             pass
         peak_rss, peak_fds = max(peak_rss, rss), max(peak_fds, fds)
-        time.sleep(0.25)
+        time.sleep(interval_s)
+    return peak_rss, peak_fds
+
+
+def measure(command: list[str], out: Path) -> dict[str, Any]:
+    """Run one crawler process; its figures, with CPU, peak RSS and fds seen from here."""
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    child = subprocess.Popen(command, cwd=PROJECT_ROOT)
+    peak_rss, peak_fds = sample_until_exit(child, interval_s=0.25)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if child.returncode != 0:
         raise SystemExit(f"{' '.join(command)} exited {child.returncode}")
