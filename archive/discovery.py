@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import func, or_, select, type_coerce
 from sqlalchemy.exc import IntegrityError
@@ -167,7 +168,15 @@ def due_revisits(
     return due
 
 
-def known_among(session: Session, site_name: str, urls: Sequence[str]) -> dict[str, datetime]:
+class Known(NamedTuple):
+    """A stored article as discovery needs it: the instant of its stored version and its
+    title (a listing showing another title means an edit the modified time may not tell)."""
+
+    version: datetime
+    title: str | None
+
+
+def known_among(session: Session, site_name: str, urls: Sequence[str]) -> dict[str, Known]:
     """Like :func:`known_articles`, for the given URLs only (batched ``IN`` look-ups), so a
     crawl holds the URLs it meets, not every URL the site ever had."""
     version = type_coerce(
@@ -177,22 +186,22 @@ def known_among(session: Session, site_name: str, urls: Sequence[str]) -> dict[s
         models.UTCDateTime(),
     )
     wanted = set(urls)
-    known: dict[str, datetime] = {}
+    known: dict[str, Known] = {}
     ordered = sorted(wanted)
     for start in range(0, len(ordered), LOOKUP_BATCH):
         chunk = ordered[start : start + LOOKUP_BATCH]
         rows = session.execute(
-            select(models.Article.canonical_url, models.Article.url, version)
+            select(models.Article.canonical_url, models.Article.url, version, models.Article.title)
             .join(models.Site)
             .where(
                 models.Site.name == site_name,
                 or_(models.Article.canonical_url.in_(chunk), models.Article.url.in_(chunk)),
             )
         ).all()
-        for canonical, url, when in rows:
-            moment = when or utcnow()
+        for canonical, url, when, title in rows:
+            stored = Known(when or utcnow(), title)
             if canonical in wanted:
-                known[canonical] = moment
+                known[canonical] = stored
             if url in wanted:
-                known.setdefault(url, moment)
+                known.setdefault(url, stored)
     return known

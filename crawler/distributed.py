@@ -12,7 +12,10 @@ This module does not import scrapy-redis, so a crawl without Redis never needs i
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
+import os
+import socket
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -20,6 +23,7 @@ if TYPE_CHECKING:
 
 REDIS_URL_SETTING = "KABAR_REDIS_URL"
 PREFIX_SETTING = "KABAR_REDIS_PREFIX"
+DISCOVERY_KEY_SETTING = "KABAR_REDIS_DISCOVERY_KEY"
 DEFAULT_PREFIX = "kabar"
 
 
@@ -39,7 +43,8 @@ def redis_settings(redis_url: str, *, prefix: str = DEFAULT_PREFIX) -> dict[str,
     if not prefix or any(c.isspace() for c in prefix):
         raise DistributedError(f"bad Redis key prefix {prefix!r}: non-empty, no spaces")
     # The key settings are %-formatted with the spider's name.
-    queue, dupefilter, workers = frontier_keys(prefix.replace("%", "%%"), "%(spider)s")
+    escaped = prefix.replace("%", "%%")
+    queue, dupefilter, workers = frontier_keys(escaped, "%(spider)s")
     return {
         REDIS_URL_SETTING: redis_url,
         "SCHEDULER": "crawler.scheduler.SharedFrontierScheduler",
@@ -49,6 +54,7 @@ def redis_settings(redis_url: str, *, prefix: str = DEFAULT_PREFIX) -> dict[str,
         "SCHEDULER_QUEUE_KEY": queue,
         "SCHEDULER_DUPEFILTER_KEY": dupefilter,
         "KABAR_REDIS_WORKERS_KEY": workers,
+        DISCOVERY_KEY_SETTING: discovery_key(escaped, "%(spider)s"),
         "SCHEDULER_PERSIST": True,
         "SCHEDULER_FLUSH_ON_START": False,
     }
@@ -57,6 +63,60 @@ def redis_settings(redis_url: str, *, prefix: str = DEFAULT_PREFIX) -> dict[str,
 def frontier_keys(prefix: str, site: str) -> tuple[str, str, str]:
     """One site's Redis keys: its request queue, duplicate filter and worker register."""
     return (f"{prefix}:{site}:requests", f"{prefix}:{site}:dupefilter", f"{prefix}:{site}:workers")
+
+
+def discovery_key(prefix: str, spider: str) -> str:
+    """The hash of discovery leases of a crawl: site name → the worker discovering it."""
+    return f"{prefix}:{spider}:discovery"
+
+
+class DiscoveryLease:
+    """Who discovers which site in a distributed crawl: the first worker to claim a site
+    (``HSETNX`` on one hash per crawl) reads its homepage, API, feeds, sitemaps and
+    listings; the others only fetch articles from the shared frontier. The hash goes
+    with the frontier when the crawl's last worker leaves (``crawler.scheduler``), so the
+    next run discovers again. A worker killed mid-discovery leaves its sites' discovery
+    unfinished for this run; the next run completes it (incremental state is saved only
+    by a site's discovering worker, and only on a complete listing)."""
+
+    def __init__(self, client: Any, key: str, worker: str, ttl_s: int) -> None:
+        self.client = client
+        self.key = key
+        self.worker = worker
+        self.ttl_s = ttl_s
+
+    def order(self, sites: list[str]) -> list[str]:
+        """The sites in this worker's own order: workers started together claim
+        different sites first, so discovery is spread over them."""
+        return sorted(
+            sites, key=lambda site: hashlib.sha1(f"{self.worker}|{site}".encode()).digest()
+        )
+
+    def claim(self, site: str) -> bool:
+        pipe = self.client.pipeline(transaction=False)
+        pipe.hsetnx(self.key, site, self.worker)
+        pipe.hget(self.key, site)
+        pipe.expire(self.key, self.ttl_s)
+        _, holder, _ = pipe.execute()
+        return bool(holder is not None and holder.decode() == self.worker)
+
+    def close(self) -> None:
+        self.client.close()
+
+
+def discovery_lease(settings: BaseSettings, spider: str) -> DiscoveryLease | None:
+    """The crawl's discovery leases when it is distributed (``KABAR_REDIS_URL``)."""
+    redis_url = settings.get(REDIS_URL_SETTING)
+    template = settings.get(DISCOVERY_KEY_SETTING)
+    if not redis_url or not template:
+        return None
+    import redis
+
+    worker = f"{socket.gethostname()}:{os.getpid()}"
+    ttl_s = settings.getint("KABAR_REDIS_KEY_TTL_S", 86400)
+    return DiscoveryLease(
+        redis.Redis.from_url(redis_url), template % {"spider": spider}, worker, ttl_s
+    )
 
 
 class RedisFrontierAddon:

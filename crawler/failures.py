@@ -28,6 +28,16 @@ from twisted.internet.error import (
 if TYPE_CHECKING:
     from twisted.python.failure import Failure
 
+BUDGET = "request_budget"
+"""A request the site's per-run request budget had no room for (not a fault)."""
+
+
+class RequestBudgetExhausted(IgnoreRequest):
+    """Raised for a request of a site whose request budget this run is spent
+    (``crawler.middlewares.sites``): Scrapy calls its errback, the site notes the run
+    incomplete."""
+
+
 ABSENT = frozenset({"http_401", "http_403", "http_404", "http_410"})
 """Answers meaning "no such entry point here" when discovery probes one."""
 
@@ -43,6 +53,8 @@ def failure_kind(failure: Failure) -> str:
         return "timeout"
     if isinstance(error, ConnectionRefusedError | DownloadConnectionRefusedError):
         return "connection_refused"
+    if isinstance(error, RequestBudgetExhausted):
+        return BUDGET
     if isinstance(error, IgnoreRequest) and "robots.txt" in str(error):
         return "forbidden_by_robots"
     if isinstance(error, DownloadCancelledError):

@@ -28,6 +28,8 @@ from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Iter
 from contextvars import ContextVar
 from typing import Any, Protocol, TypeVar
 
+from crawler.requests import SITE_META
+from kabar.core.counts import inc
 from kabar.core.text import strip_controls
 from kabar.core.urls import http_url, join_url, observe_malformed_urls
 
@@ -36,7 +38,6 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 R = TypeVar("R")
 
-STATS_PREFIX = "kabar/errors"
 MAX_DETAIL_CHARS = 160
 _KIND = re.compile(r"[^a-z0-9_]+")
 
@@ -106,33 +107,33 @@ def exception_kind(exc: BaseException) -> str:
     return _KIND.sub("_", type(exc).__name__.lower())
 
 
-class _Stats(Protocol):
-    def inc_value(self, key: str, count: int = 1, start: int = 0) -> None: ...
-
-
 class _Spider(Protocol):
     name: str
     crawler: Any
 
 
-def _stats(spider: _Spider) -> _Stats | None:
-    crawler = getattr(spider, "crawler", None)
-    return getattr(crawler, "stats", None) if crawler is not None else None
+def _site_of(response: Any) -> str | None:
+    """The configured site a response is for (``meta[SITE_META]``), when it says."""
+    request = getattr(response, "request", None)
+    meta = getattr(request, "meta", None) or {}
+    site = meta.get(SITE_META)
+    return site if isinstance(site, str) else None
 
 
-def flush(spider: _Spider, where: str, url: str, faults: Faults) -> None:
-    """Count ``faults`` under ``kabar/errors/<where>/<kind>`` and log them as one line."""
+def flush(spider: _Spider, where: str, url: str, faults: Faults, site: str | None = None) -> None:
+    """Count ``faults`` under ``kabar/errors/<where>/<kind>`` (for the crawl and for
+    ``site``) and log them as one line."""
     if not faults.counts:
         return
-    stats = _stats(spider)
-    if stats is not None:
-        for kind, count in faults.counts.items():
-            stats.inc_value(f"{STATS_PREFIX}/{where}/{kind}", count)
+    crawler = getattr(spider, "crawler", None)
+    stats = getattr(crawler, "stats", None) if crawler is not None else None
+    for kind, count in faults.counts.items():
+        inc(stats, f"errors/{where}/{kind}", count, site=site)
     summary = "; ".join(
         f"{kind} ×{count}" + (f" ({faults.details[kind]})" if faults.details.get(kind) else "")
         for kind, count in sorted(faults.counts.items())
     )
-    logger.warning("%s: %s %s: skipped %s", spider.name, where, url, summary)
+    logger.warning("%s: %s %s: skipped %s", site or spider.name, where, url, summary)
 
 
 _DONE: Any = object()
@@ -173,7 +174,7 @@ def parse_boundary(where: str) -> Callable[[Callback], Callable[..., Any]]:
             except Exception as exc:  # the one place every fault of a callback ends
                 yield from _after_fault(spider, response, where, faults, exc, step)
             finally:
-                flush(spider, where, url, faults)
+                flush(spider, where, url, faults, _site_of(response))
 
         return wrapper
 
@@ -251,6 +252,6 @@ def _async_boundary(where: str, callback: Callable[..., Any]) -> Callable[..., A
             for value in _after_fault(spider, response, where, faults, exc, step):
                 yield value
         finally:
-            flush(spider, where, url, faults)
+            flush(spider, where, url, faults, _site_of(response))
 
     return wrapper

@@ -35,8 +35,17 @@ KABAR_MAX_FEED_PAGES = 20  # WordPress feed pages (?paged=N) read on a first cra
 # --- politeness -------------------------------------------------------------
 USER_AGENT = f"kabar/0.1 (+{KABAR_CONTACT_URL})"
 ROBOTSTXT_OBEY = True
-CONCURRENT_REQUESTS = 16
+# One crawler crawls every site (crawler.sitecrawl): the total is shared by the sites,
+# each host keeps its own slot (per-domain concurrency, delay), and the scheduler hands
+# the downloader requests of hosts with free slots first (broad-crawl queue).
+CONCURRENT_REQUESTS = 64
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
+SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.DownloaderAwarePriorityQueue"
+DOWNLOAD_HANDLERS = {
+    "http": "crawler.downloader.ShortIdleDownloadHandler",
+    "https": "crawler.downloader.ShortIdleDownloadHandler",
+}
+KABAR_IDLE_CONNECTION_S = 10  # idle keep-alive connections closed after this
 DOWNLOAD_DELAY = 0.5
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
@@ -64,6 +73,8 @@ COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 
 DOWNLOADER_MIDDLEWARES = {
+    # After robots.txt (100): counts each site's requests and keeps its budget.
+    "crawler.middlewares.sites.SiteRequestsMiddleware": 120,
     # After RetryMiddleware (550) on the way in, before it on responses.
     "crawler.middlewares.politeness.PolitenessMiddleware": 560,
     # Just after HttpCompressionMiddleware (590) on responses: article pages decoded.

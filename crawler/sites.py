@@ -59,7 +59,7 @@ class SiteConfig(BaseModel):
     max_age_days: int = Field(default=30, ge=1)
     """A first crawl takes articles up to this old."""
     max_requests: int = Field(default=1000, ge=1)
-    """Request budget per run (Scrapy's CLOSESPIDER_PAGECOUNT for this site's spider)."""
+    """Request budget per run (``crawler.middlewares.sites``: refused past it)."""
     article_pattern: str | None = None
     """Regex an article URL matches (overrides the URL-shape classifier)."""
     max_articles: int = Field(default=200, ge=1)

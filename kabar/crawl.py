@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from scrapy import signals
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import BaseSettings, Settings
 
@@ -21,7 +20,8 @@ from archive.handle import close_archive, open_archive
 from archive.repository import finish_run, start_run
 from crawler import shutdown
 from crawler.sites import SiteConfig
-from crawler.spiders.site import SiteSpider
+from crawler.spiders.site import SiteSpider, site_closed
+from kabar.core.counts import by_site, site_counts
 
 
 @dataclass
@@ -41,26 +41,32 @@ class SiteReport:
 
     @classmethod
     def from_stats(cls, name: str, stats: Mapping[str, Any], unreachable: str | None) -> SiteReport:
-        def kabar(key: str) -> int:
-            return int(stats.get(f"kabar/{key}", 0))
+        """The site's report from the crawl's stats (its ``kabar/sites/<name>/`` counts)."""
+        return cls.from_counts(name, site_counts(stats, name), unreachable)
+
+    @classmethod
+    def from_counts(
+        cls, name: str, counts: Mapping[str, Any], unreachable: str | None
+    ) -> SiteReport:
+        """The site's report from its counts (``kabar.core.counts.by_site``)."""
 
         def group(prefix: str) -> dict[str, int]:
             return {
                 k.removeprefix(prefix): int(v)
-                for k, v in sorted(stats.items())
+                for k, v in sorted(counts.items())
                 if k.startswith(prefix)
             }
 
         return cls(
             name=name,
-            strategy=str(stats.get("kabar/strategy", "none")),
-            requests=int(stats.get("downloader/request_count", 0)),
-            new=kabar("articles/new"),
-            updated=kabar("articles/updated"),
-            unchanged=kabar("articles/unchanged"),
-            dropped=int(stats.get("item_dropped_count", 0)),
-            skipped=group("kabar/skipped/"),
-            errors=group("kabar/errors/"),
+            strategy=str(counts.get("strategy", "none")),
+            requests=int(counts.get("requests", 0)),
+            new=int(counts.get("articles/new", 0)),
+            updated=int(counts.get("articles/updated", 0)),
+            unchanged=int(counts.get("articles/unchanged", 0)),
+            dropped=int(counts.get("items/dropped", 0)),
+            skipped=group("skipped/"),
+            errors=group("errors/"),
             unreachable=unreachable,
         )
 
@@ -195,17 +201,16 @@ def run_crawl(
             # tracebacks of DNS failures included) are for those who ask for them.
             settings.set("LOG_LEVEL", "CRITICAL", priority="cmdline")
         process = CrawlerProcess(settings)
-        crawlers = []
-        for site in sites:
-            crawler = process.create_crawler(SiteSpider.for_site(site))
-            crawlers.append(crawler)
-            process.crawl(crawler)
+        # One crawler for every site: each site is a unit of work inside it
+        # (crawler.sitecrawl), with its own politeness slot, budget and state.
+        crawler = process.create_crawler(SiteSpider)
+        process.crawl(crawler, sites=list(sites))
         if progress is not None:
-            progress.started(len(crawlers))
-            _report_progress(crawlers, progress)
+            progress.started(len(sites))
+            _report_progress(crawler, sites, progress)
         _honour_sigterm(settings.getfloat("KABAR_SHUTDOWN_GRACE_S"))
         process.start()
-        reports = [site_report(crawler) for crawler in crawlers]
+        reports = site_reports(crawler, [site.name for site in sites])
         with session_scope(factory) as session:
             finish_run(session, run_id)
     finally:
@@ -228,37 +233,43 @@ def _honour_sigterm(grace_s: float) -> None:
     when_running(later, 0, shutdown.install, grace_s)
 
 
-def site_report(crawler: Crawler) -> SiteReport:
-    """A site's report from its crawler's stats (so far, or final)."""
-    spider = crawler.spider
+def site_reports(crawler: Crawler, names: Iterable[str]) -> list[SiteReport]:
+    """The named sites' reports from the crawl's stats (so far, or final)."""
     stats = crawler.stats.get_stats() if crawler.stats is not None else {}
-    return SiteReport.from_stats(
-        spider.name if spider is not None else "?",
-        stats,
-        getattr(spider, "site_unreachable", None),
-    )
+    counts = by_site(stats)
+    crawls = getattr(crawler.spider, "crawls", {})
+    reports = []
+    for name in names:
+        crawl = crawls.get(name)
+        unreachable = crawl.unreachable if crawl is not None else None
+        reports.append(SiteReport.from_counts(name, counts.get(name, {}), unreachable))
+    return reports
 
 
-def _report_progress(crawlers: Sequence[Crawler], progress: CrawlProgress) -> None:
-    """Hook ``progress`` to the crawl: each crawler's ``spider_closed`` signal (sent
-    after its pipelines closed, so the counts are final) and a timer on the reactor."""
+def _report_progress(
+    crawler: Crawler, sites: Sequence[SiteConfig], progress: CrawlProgress
+) -> None:
+    """Hook ``progress`` to the crawl: the spider's :data:`site_closed` signal (sent when
+    a site's last article left the pipelines, so its counts are final) and a timer."""
     from twisted.internet import reactor, task
 
-    finished: set[int] = set()
+    finished: set[str] = set()
 
-    def closer(crawler: Crawler) -> Any:
-        def closed(spider: Any, reason: str) -> None:
-            finished.add(id(crawler))
-            progress.site_done(site_report(crawler))
+    def closed(site: Any, spider: Any) -> None:
+        if site.name in finished:
+            return
+        finished.add(site.name)
+        (report,) = site_reports(crawler, [site.name])
+        progress.site_done(report)
 
-        return closed
-
-    for crawler in crawlers:
-        crawler.signals.connect(closer(crawler), signal=signals.spider_closed, weak=False)
+    crawler.signals.connect(closed, signal=site_closed, weak=False)
 
     def tick() -> None:
-        running = [c for c in crawlers if c.spider is not None and id(c) not in finished]
-        progress.tick([site_report(c) for c in running])
+        crawls = getattr(crawler.spider, "crawls", {})
+        running = [
+            name for name, crawl in crawls.items() if name not in finished and not crawl.starting
+        ]
+        progress.tick(site_reports(crawler, running))
 
     timer = task.LoopingCall(tick)
     reactor.callWhenRunning(timer.start, PROGRESS_INTERVAL_S, now=False)  # type: ignore[attr-defined]

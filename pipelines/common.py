@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, NoReturn
 from scrapy.exceptions import DropItem
 
 from archive.handle import ArchiveProvider
+from kabar.core.counts import inc
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -21,19 +22,21 @@ def archive_sessions(crawler: Crawler) -> sessionmaker[Session]:
     return ArchiveProvider.of(crawler).sessions
 
 
-def crawled_site(crawler: Crawler) -> SiteConfig | None:
-    """The site config of the running spider (None for a spider that is not a site's)."""
-    return getattr(crawler.spider, "site", None)
+def crawled_site(crawler: Crawler, name: str) -> SiteConfig | None:
+    """The config of the crawled site ``name`` (an item's ``site``): one crawler crawls
+    many sites. None when the spider is not kabar's (a test's spider)."""
+    configs = getattr(crawler.spider, "site_configs", None)
+    return configs().get(name) if callable(configs) else None
 
 
-def count(crawler: Crawler, key: str, value: int = 1) -> None:
-    if crawler.stats is not None:
-        crawler.stats.inc_value(f"kabar/{key}", value)
+def count(crawler: Crawler, key: str, value: int = 1, *, site: str | None = None) -> None:
+    """Count ``kabar/<key>`` for the crawl, and for ``site`` when given."""
+    inc(crawler.stats, key, value, site=site)
 
 
-def drop(crawler: Crawler, reason: str, detail: str) -> NoReturn:
+def drop(crawler: Crawler, reason: str, detail: str, *, site: str | None = None) -> NoReturn:
     """Count the drop under ``kabar/dropped/<reason>`` and reject the item."""
-    count(crawler, f"dropped/{reason}")
+    count(crawler, f"dropped/{reason}", site=site)
     raise DropItem(f"{reason}: {detail}")
 
 

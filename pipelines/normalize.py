@@ -61,7 +61,7 @@ class NormalizePipeline:
         count(self.crawler, "normalized/body_capped")
 
     def process_item(self, item: Article) -> Article:
-        site = crawled_site(self.crawler)
+        site = crawled_site(self.crawler, item.site)
         zone = site.tz if site is not None else ZoneInfo("UTC")
         for name in ("title", "lead", "location", "language"):
             setattr(item, name, clean_line(getattr(item, name)) or None)

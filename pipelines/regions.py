@@ -226,7 +226,7 @@ class RegionsPipeline:
         return cls(crawler, default_gazetteer())
 
     def process_item(self, item: Article) -> Article:
-        site = crawled_site(self.crawler)
+        site = crawled_site(self.crawler, item.site)
         item.regions = self.gazetteer.regions(
             dateline=item.location,
             title=item.title or "",

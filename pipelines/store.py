@@ -23,9 +23,6 @@ from archive.repository import (
     Outcome,
     SiteInfo,
     ensure_site,
-    finish_run,
-    record_run_site,
-    start_run,
     upsert_article,
 )
 from pipelines import near_duplicates
@@ -43,7 +40,7 @@ logger = logging.getLogger(__name__)
 class StorePipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.site_id: int | None = None
+        self.site_ids: dict[str, int] = {}
         self.started_at = datetime.now(UTC)
         self.counts = dict.fromkeys(Outcome, 0)
 
@@ -63,12 +60,13 @@ class StorePipeline:
         return writer
 
     def _site_id(self, writer: Writer, item: Article) -> int:
-        if self.site_id is None:
-            site = crawled_site(self.crawler)
+        site_id = self.site_ids.get(item.site)
+        if site_id is None:
+            site = crawled_site(self.crawler, item.site)
             info = SiteInfo.of(site) if site is not None else SiteInfo(item.site, item.url)
             with writer.write() as session:
-                self.site_id = ensure_site(session, info)
-        return self.site_id
+                site_id = self.site_ids[item.site] = ensure_site(session, info)
+        return site_id
 
     def open_spider(self) -> None:
         self.started_at = datetime.now(UTC)
@@ -89,17 +87,17 @@ class StorePipeline:
                 if outcome is not Outcome.UNCHANGED:
                     link = near_duplicates.link_article(session, site_id, article_id, item.body)
                     if link is not None and link.matched is not None:
-                        count(self.crawler, "stories/copies")
+                        count(self.crawler, "stories/copies", site=item.site)
                         logger.debug(
                             "%s is a copy of article %d (%.2f)", item.url, link.matched, link.score
                         )
         except SQLAlchemyError as exc:
-            self.site_id = None  # it may have been made in a batch now gone
-            count(self.crawler, "errors/database")
+            self.site_ids.clear()  # they may have been made in a batch now gone
+            count(self.crawler, "errors/database", site=item.site)
             logger.error("not stored, database error: %s (%s)", item.url, exc.__class__.__name__)
             drop(self.crawler, "database_error", item.url)
         self.counts[outcome] += 1
-        count(self.crawler, f"articles/{outcome.value}")
+        count(self.crawler, f"articles/{outcome.value}", site=item.site)
         self._commit_if_due(writer)
         return item
 
@@ -108,7 +106,7 @@ class StorePipeline:
         try:
             writer.commit() if now else writer.commit_if_due()
         except SQLAlchemyError as exc:
-            self.site_id = None
+            self.site_ids.clear()
             count(self.crawler, "errors/database", max(1, pending))
             logger.error(
                 "a batch of %d writes was not committed: %s", pending, exc.__class__.__name__
@@ -126,35 +124,5 @@ class StorePipeline:
         self._commit_if_due(writer, now=True)
 
     def spider_closed(self, reason: str) -> None:
-        site = crawled_site(self.crawler)
-        stats = self.crawler.stats.get_stats() if self.crawler.stats is not None else {}
-        if site is None:
-            return
-        try:
-            writer = self._writer()
-            with writer.write() as session:
-                site_id = ensure_site(session, SiteInfo.of(site))
-                run_id = self.crawler.settings.getint("KABAR_RUN_ID") or None
-                own_run = run_id is None
-                if run_id is None:
-                    run_id = start_run(session)
-                record_run_site(
-                    session,
-                    run_id,
-                    site_id,
-                    started_at=self.started_at,
-                    finished_at=datetime.now(UTC),
-                    finish_reason=reason,
-                    requests=int(stats.get("downloader/request_count", 0)),
-                    new_articles=self.counts[Outcome.NEW],
-                    updated_articles=self.counts[Outcome.UPDATED],
-                    unchanged_articles=self.counts[Outcome.UNCHANGED],
-                    dropped_items=int(stats.get("item_dropped_count", 0)),
-                    errors=sum(int(v) for k, v in stats.items() if k.startswith("kabar/errors/")),
-                    stats={k: v for k, v in stats.items() if isinstance(v, int | float | str)},
-                )
-                if own_run:
-                    finish_run(session, run_id)
-        except SQLAlchemyError as exc:
-            logger.error("run counts not recorded: %s", exc.__class__.__name__)
+        """After the spider's last site recorded its run (``crawler.sitecrawl``)."""
         self._flush()

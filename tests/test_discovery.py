@@ -25,7 +25,7 @@ from crawler.discovery.sitemaps import (
 )
 from crawler.discovery.urls import next_page_link
 from crawler.discovery.wordpress import ApiError, api_root, parse_posts, posts_url
-from crawler.spiders.site import _fill_from_hint
+from crawler.sitecrawl import _fill_from_hint
 from kabar.core.article import Article
 
 

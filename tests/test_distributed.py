@@ -157,6 +157,7 @@ def test_two_workers_share_the_frontier(
                 worker.wait()
 
     fetched: list[Counter[str]] = []
+    discovered: list[set[str]] = []
     for (out, log), worker in zip(logs, workers, strict=True):
         lines, log_text = out.read_text(), log.read_text()
         assert worker.returncode == 0, lines + log_text[-3000:]
@@ -164,6 +165,13 @@ def test_two_workers_share_the_frontier(
         # Scrapy logs every response it hands to the spider (a retried one is not).
         pages = Counter(m["url"] for m in CRAWLED.finditer(log_text) if m["url"] in truth)
         fetched.append(pages)
+        discovered.append(
+            {
+                m["url"]
+                for m in CRAWLED.finditer(log_text)
+                if m["url"] not in truth and not m["url"].endswith("/robots.txt")
+            }
+        )
         requests = sum(int(line["requests"]) for line in report(lines).values())
         show(
             request,
@@ -174,7 +182,10 @@ def test_two_workers_share_the_frontier(
     both = fetched[0] + fetched[1]
     assert set(both) == truth  # every article page fetched ...
     assert [key for key, count in both.items() if count > 1] == []  # ... by one worker, once
-    assert all(pages for pages in fetched), "the work was not split"
+    # Each site discovered by one worker (a lease), not by both: no homepage, API, feed,
+    # sitemap or listing page fetched by the two.
+    assert discovered[0] | discovered[1] >= set(base_urls.values())
+    assert discovered[0] & discovered[1] == set(), "a site was discovered twice"
 
     engine = create_engine(postgres_url)
     with engine.connect() as connection:

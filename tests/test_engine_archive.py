@@ -171,7 +171,7 @@ def test_postgres_connections_stay_few_whatever_the_number_of_sites(
 
 
 def test_a_run_records_the_reason_its_spider_closed(mockweb: ServedMockWeb, tmp_path: Path) -> None:
-    # One site whose request budget (CLOSESPIDER_PAGECOUNT) ends its crawl early.
+    # One site whose request budget (max_requests) ends its crawl early.
     sites = tmp_path / "sites.toml"
     sites.write_text(
         "\n".join(
@@ -199,4 +199,5 @@ def test_a_run_records_the_reason_its_spider_closed(mockweb: ServedMockWeb, tmp_
                 " ON s.id = r.site_id"
             ).fetchall()
         )
-    assert reasons == {"merahputih": "closespider_pagecount", "halobanyuasin": "finished"}
+    # One crawler for both: the site whose request budget ran out ends on its own.
+    assert reasons == {"merahputih": "request_budget", "halobanyuasin": "finished"}

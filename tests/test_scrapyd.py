@@ -166,7 +166,8 @@ def test_deploy_list_schedule_and_store(
     # `scrapy list` under scrapyd reads sites.toml from inside the egg.
     spiders = call(f"{scrapyd_url}listspiders.json?project={project}")
     assert spiders["status"] == "ok", spiders
-    assert sorted(spiders["spiders"]) == sorted(mockweb)
+    # Every site, and "kabar", the spider of all sites at once.
+    assert sorted(spiders["spiders"]) == sorted([*mockweb, "kabar"])
 
     sites_file = write_sites_toml(mockweb, tmp_path / "sites.toml")
     db = tmp_path / "kabar.db"
