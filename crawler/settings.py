@@ -11,7 +11,7 @@ import os
 BOT_NAME = "kabar"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
-# One spider per site in the sites file, besides the spiders in SPIDER_MODULES.
+# One spider per site in the sites file (and "kabar", all sites at once: SPIDER_MODULES).
 SPIDER_LOADER_CLASS = "crawler.spiderloader.SiteSpiderLoader"
 
 # --- kabar -------------------------------------------------------------------

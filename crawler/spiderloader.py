@@ -1,4 +1,4 @@
-"""A spider loader that makes one spider per configured site.
+"""A spider loader that makes one spider per configured site (besides "kabar", all of them).
 
 ``scrapy list``, ``scrapy crawl <site>`` and scrapyd then see every site as a
 spider of its own without a module per site; the sites file is read once.

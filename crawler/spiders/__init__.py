@@ -1,1 +1,2 @@
-"""Spiders: SiteSpider, one subclass per configured site (made by crawler.spiderloader)."""
+"""Spiders: SiteSpider ("kabar": every site of the sites file, or the sites given), and
+one subclass per configured site (made by crawler.spiderloader)."""
