@@ -143,11 +143,16 @@ def search(
 def show(
     article: str, db_url: str | None, full: bool, fmt: str, as_json: bool, output: Path | None
 ) -> None:
-    """Show one article (by id or URL): its fields, fetch history, revisions and copies.
+    """Show one article (by id or URL): its fields, fetch history, revisions (when, and
+    what changed) and copies, times in the site's zone.
 
-    Example: kabar show 42    (or: kabar show https://contoh.id/2024/05/01/berita/)
+    A URL need not be exact: http or https, www., tracking parameters, a #fragment, a
+    trailing slash or percent-encoding do not matter. An unknown one is an error that
+    lists up to 5 stored URLs close to it.
+
+    Example: kabar show 42    (or: kabar show contoh.id/2024/05/01/berita)
     """
-    from archive.details import article_details
+    from archive.details import article_details, close_matches
     from kabar.output import show_details
 
     with user_errors():
@@ -156,8 +161,10 @@ def show(
             # reach the driver, which cannot bind it).
             too_big = article.strip().isdigit() and int(article) > MAX_ID
             details = None if too_big else article_details(session, article)
+            near = close_matches(session, article) if details is None else []
         if details is None:
-            raise click.ClickException(f"no article with id or URL {article!r}")
+            hint = f"; close: {', '.join(near)}" if near else ""
+            raise click.ClickException(f"no article with id or URL {article!r}{hint}")
         with output_stream(output) as out:
             show_details(out, details, full=full, fmt="json" if as_json else fmt)
 
