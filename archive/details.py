@@ -96,24 +96,30 @@ def _like_prefix(prefix: str) -> str:
 
 
 def close_matches(session: Session, key: str, limit: int = CLOSE_MATCHES) -> list[str]:
-    """Up to ``limit`` stored canonical URLs near ``key``: on the same host, under the
-    longest path prefix that has any (what a person mistyping a URL most likely meant)."""
+    """Up to ``limit`` stored canonical URLs near ``key``, on the same host: those that
+    share the longest path prefix with it first (what a person mistyping a URL most
+    likely meant), then those under ever shorter prefixes."""
     keys = _url_keys(key.strip())
     if not keys:
         return []
     host, _, path = keys[0].partition("?")[0].partition("/")
     segments = [s for s in path.split("/") if s]
+    found: dict[str, None] = {}
     for depth in range(len(segments), -1, -1):
         prefix = "/".join([host, *segments[:depth]])
-        rows = session.scalars(
-            select(models.Article.canonical_url)
-            .where(models.Article.url_key.like(_like_prefix(prefix), escape="\\"))
-            .order_by(models.Article.url_key)
-            .limit(limit)
-        ).all()
-        if rows:
-            return list(rows)
-    return []
+        found.update(
+            dict.fromkeys(
+                session.scalars(
+                    select(models.Article.canonical_url)
+                    .where(models.Article.url_key.like(_like_prefix(prefix), escape="\\"))
+                    .order_by(models.Article.url_key)
+                    .limit(limit)
+                )
+            )
+        )
+        if len(found) >= limit:
+            break
+    return list(found)[:limit]
 
 
 def _columns(session: Session, table: str) -> set[str]:
