@@ -162,3 +162,21 @@ def test_human_and_local_times() -> None:
     berlin = offset_changes("Europe/Berlin")
     summer_2024 = datetime(2024, 3, 31, 1, 0, tzinfo=UTC)  # the clocks go forward
     assert (summer_2024, 7200) in berlin and berlin[-1][0].year == 2099
+
+
+def test_an_undated_article_is_dated_in_its_site_zone_in_the_feeds(tmp_path: Path) -> None:
+    from feeds.collect import collect_feeds
+
+    db = f"sqlite:///{tmp_path / 'kabar.db'}"
+    engine = make_engine(db)
+    upgrade(engine)
+    factory = make_sessionmaker(engine)
+    with session_scope(factory) as session:
+        site = ensure_site(session, SiteInfo(name="contoh", url="https://contoh.id/"))
+        url = "https://contoh.id/tanpa-tanggal/"
+        undated = Article(url=url, canonical_url=url, site="contoh", title="T", body="Isi.")
+        upsert_article(session, site, undated, body_hash=None)
+    with session_scope(factory) as session:
+        [entry] = next(entries for info, entries in collect_feeds(session) if info.slug == "all")
+    engine.dispose()
+    assert entry.published.utcoffset() == timedelta(hours=7)  # first seen, shown in WIB
