@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -34,9 +33,10 @@ def article(url: str, title: str, body: str, fetched_at: datetime) -> Article:
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> str:
-    """An archive with the article at ``URL`` in three versions and a few neighbours."""
-    url = f"sqlite:///{tmp_path / 'kabar.db'}"
+def db(db_url: str) -> str:
+    """An archive with the article at ``URL`` in three versions and a few neighbours
+    (on SQLite and on PostgreSQL)."""
+    url = db_url
     engine = make_engine(url)
     upgrade(engine)
     with session_scope(make_sessionmaker(engine)) as session:

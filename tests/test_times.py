@@ -3,6 +3,7 @@ a person or a tool reads them, and ``published_date`` the site's local day."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -180,3 +181,18 @@ def test_an_undated_article_is_dated_in_its_site_zone_in_the_feeds(tmp_path: Pat
         [entry] = next(entries for info, entries in collect_feeds(session) if info.slug == "all")
     engine.dispose()
     assert entry.published.utcoffset() == timedelta(hours=7)  # first seen, shown in WIB
+
+
+def test_sql_prints_view_times_local_and_table_times_with_their_offset(db_url: str) -> None:
+    fill(db_url)
+    runner = CliRunner()
+    query = "SELECT v.published_at AS local, a.published_at AS stored FROM article_view v "
+    query += "JOIN articles a ON a.id = v.id WHERE v.id = 1"
+    result = runner.invoke(main, ["sql", query, "--db", db_url, "--format", "jsonl"])
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.output)
+    assert record["local"] == "2024-01-03T01:30:00+07:00"
+    if db_url.startswith("postgresql"):  # whatever the server's own TimeZone
+        assert record["stored"] == "2024-01-02T18:30:00+00:00"
+    else:  # SQLite's text, UTC without an offset (docs/schema.md, "Times")
+        assert record["stored"].startswith("2024-01-02 18:30:00")
