@@ -115,3 +115,18 @@ def test_revisions_say_when_and_what_changed(db: str) -> None:
     assert revisions[1]["changes"] == {
         "title": {"from": "Rakor dana desa", "to": "Rakor dana desa 2024"}
     }
+
+
+def test_the_web_article_page_says_what_each_revision_changed(db: str) -> None:
+    from archive.db import make_sessionmaker, session_scope
+    from feeds.archivepages import render_article
+    from feeds.webapp import load_article
+
+    engine = make_engine(db)
+    with session_scope(make_sessionmaker(engine)) as session:
+        loaded = load_article(session, 1)
+        assert loaded is not None
+        page = render_article(loaded).decode("utf-8")
+    engine.dispose()
+    assert "isi +2/-1 paragraf (+32/-18 karakter)" in page
+    assert "3 Januari 2024, 11.00 WIB" in page  # the first change, seen at 04:00 UTC

@@ -182,7 +182,8 @@ def sql(statement: str, db_url: str | None, fmt: str, output: Path | None) -> No
 
     Writes are refused by the database itself (SQLite mode=ro, PostgreSQL read-only
     transactions). Views article_view, article_term_view and fetch_view are
-    described in docs/schema.md.
+    described in docs/schema.md; their times are in the site's zone with its offset
+    (published_date is the site's local day), the tables' times are UTC.
 
     Example: kabar sql "SELECT site, count(*) FROM article_view GROUP BY site"
     """
