@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, TextIO
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from archive import models
 from archive.repository import StoredArticle, iter_stored
 from kabar.core.article import ARTICLE_FIELDS, LIST_FIELDS, Article
 
@@ -62,13 +64,30 @@ def stored_record(stored: StoredArticle) -> dict[str, Any]:
     )
 
 
-def export_jsonl(session: Session, out: TextIO, *, site_names: Sequence[str] = ()) -> int:
-    """Write one JSON object per line; returns how many were written."""
+def count_stored(session: Session, *, site_names: Sequence[str] = ()) -> int:
+    """How many articles an export of ``site_names`` (all when empty) writes."""
+    query = select(func.count()).select_from(models.Article)
+    if site_names:
+        query = query.join(models.Site).where(models.Site.name.in_(site_names))
+    return session.scalar(query) or 0
+
+
+def export_jsonl(
+    session: Session,
+    out: TextIO,
+    *,
+    site_names: Sequence[str] = (),
+    on_record: Callable[[], object] | None = None,
+) -> int:
+    """Write one JSON object per line; returns how many were written. ``on_record`` is
+    called after each (a command's progress)."""
     written = 0
     for stored in iter_stored(session, site_names=site_names):
         out.write(json.dumps(stored_record(stored), ensure_ascii=False))
         out.write("\n")
         written += 1
+        if on_record is not None:
+            on_record()
     return written
 
 
@@ -78,6 +97,7 @@ def export_csv(
     *,
     site_names: Sequence[str] = (),
     keep_formulas: bool = False,
+    on_record: Callable[[], object] | None = None,
 ) -> int:
     """Write a header and one row per article; list fields joined with ``"; "``; cells a
     spreadsheet would run as formulas neutralised unless ``keep_formulas``."""
@@ -94,6 +114,8 @@ def export_csv(
             record = {name: neutralize_formula(value) for name, value in record.items()}
         writer.writerow(record)
         written += 1
+        if on_record is not None:
+            on_record()
     return written
 
 

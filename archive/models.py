@@ -221,6 +221,19 @@ class HttpValidator(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class ZoneOffset(Base):
+    """A site zone's UTC offset from ``starts_at`` on (see :func:`kabar.core.times.offset_changes`):
+    the SQL views show times in the site's zone from it, SQLite having no zone database."""
+
+    __tablename__ = "zone_offsets"
+
+    timezone: Mapped[str] = mapped_column(String(64), primary_key=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True)
+    utc_offset_s: Mapped[int] = mapped_column(Integer)
+    utc_offset: Mapped[str] = mapped_column(String(8))
+    """The same offset as ISO 8601 writes it (``+07:00``), for the views' text."""
+
+
 class Revision(Base):
     """A previous version of an article, kept when a re-crawl changed its title or body."""
 

@@ -87,7 +87,12 @@ def readonly_engine(url: str | None = None) -> Engine:
             raise ArchiveError(f"no such database file: {path}")
         return create_engine("sqlite://", creator=lambda: _sqlite_connect(path), poolclass=NullPool)
     if backend == "postgresql":
-        options = f"-c default_transaction_read_only=on -c statement_timeout={STATEMENT_TIMEOUT_MS}"
+        # UTC: a time read from a table prints with +00:00 whatever the server's zone
+        # (the views already give the site's zone; docs/schema.md, "Times").
+        options = (
+            "-c default_transaction_read_only=on -c TimeZone=UTC "
+            f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"
+        )
         try:
             return create_engine(parsed, connect_args={"options": options}, poolclass=NullPool)
         except (ArgumentError, ImportError) as exc:

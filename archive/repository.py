@@ -12,7 +12,6 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, Self
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import event, func, select
 from sqlalchemy.exc import IntegrityError
@@ -20,7 +19,9 @@ from sqlalchemy.orm import Session, selectinload
 
 from archive import models
 from archive.models import utcnow
+from archive.zones import ensure_zone
 from kabar.core.article import ARTICLE_FIELDS, DATETIME_FIELDS, Article
+from kabar.core.times import local_time
 from kabar.core.urls import url_key
 
 if TYPE_CHECKING:
@@ -109,6 +110,7 @@ def ensure_site(session: Session, info: SiteInfo) -> int:
         if getattr(site, attr) != getattr(info, attr):
             setattr(site, attr, getattr(info, attr))
     session.flush()
+    ensure_zone(session.connection(), site.timezone)  # the views show times in it
     return site.id
 
 
@@ -295,11 +297,8 @@ def count_articles(session: Session) -> int:
 def row_to_article(row: models.Article) -> Article:
     """The stored article as an :class:`Article`, times in its site's zone."""
     values = _row_values(row)
-    zone = ZoneInfo(row.site.timezone)
     for name in DATETIME_FIELDS:
-        value: datetime | None = values[name]
-        if value is not None:
-            values[name] = value.astimezone(zone)
+        values[name] = local_time(values[name], row.site.timezone)
     return Article(site=row.site.name, **values)
 
 

@@ -19,7 +19,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, text
 from sqlalchemy.exc import DBAPIError
@@ -27,13 +26,14 @@ from sqlalchemy.orm import Session
 
 from archive.db import ArchiveError
 from archive.models import UTCDateTime
+from kabar.core.times import DEFAULT_ZONE, local_time, site_zone
 
 MAX_QUERY_CHARS = 1000
 MAX_QUERY_PARTS = 32
 MAX_LIMIT = 1000
 RANK_WINDOW = 20_000
 """Matches ranked at most, newest first (see :func:`search`)."""
-DATE_ZONE = ZoneInfo("Asia/Jakarta")
+DATE_ZONE = site_zone(DEFAULT_ZONE)
 """Where a bare date in ``since``/``until`` starts: kabar's sites are mostly WIB."""
 
 # bm25() weights for the FTS5 columns (title, lead, body): a word in the title says
@@ -441,7 +441,7 @@ def _hits(
                 site=row.name,
                 title=row.title,
                 url=row.canonical_url,
-                published_at=published.astimezone(ZoneInfo(row.timezone)) if published else None,
+                published_at=local_time(published, row.timezone),
                 score=score,
                 snippet=" ".join(snippets.get(article_id, "").split()),
             )

@@ -294,13 +294,33 @@ def _revisions_section(parent: Any, details: ArticleDetails, zone: ZoneInfo) -> 
     rows = [
         [
             ("recorded_at", revision.get("recorded_at")),
-            ("changed_fields", revision.get("changed_fields")),
+            ("changes", _changes_text(revision)),
             ("title", revision.get("title")),
             ("modified_at", revision.get("modified_at")),
         ]
         for revision in details.revisions
     ]
     _table(section, ["Tercatat", "Yang berubah", "Judul sebelumnya", "Diubah"], rows, zone)
+
+
+FIELD_WORDS: Final = {"title": "judul", "body": "isi"}
+
+
+def _changes_text(revision: dict[str, Any]) -> str:
+    """What a revision changed, for a reader: ``isi +2/-1 paragraf (+340/-120 karakter)``,
+    ``judul``; the field names as stored when a change carries no detail."""
+    changes: dict[str, Any] = revision.get("changes") or {}
+    parts = []
+    for name in changes or revision.get("changed_fields") or []:
+        word = FIELD_WORDS.get(name, name)
+        change = changes.get(name) or {}
+        if "paragraphs_added" in change:
+            word += (
+                f" +{change['paragraphs_added']}/-{change['paragraphs_removed']} paragraf "
+                f"(+{change['chars_added']}/-{change['chars_removed']} karakter)"
+            )
+        parts.append(word)
+    return "; ".join(parts)
 
 
 def _fetches_section(parent: Any, details: ArticleDetails, zone: ZoneInfo) -> None:

@@ -20,7 +20,6 @@ import json
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, desc, func, select
@@ -30,6 +29,7 @@ from archive import models
 from archive.repository import row_to_article
 from feeds.model import FeedEntry, FeedInfo, PendingFeed
 from kabar.core.taxonomy import default_taxonomy
+from kabar.core.times import site_zone
 
 DEFAULT_FEED_SIZE = 50
 SUMMARY_CHARS = 280
@@ -69,7 +69,8 @@ def entry_for(row: models.Article, also_at: tuple[tuple[str, str], ...] = ()) ->
     body changed (``archive.repository``), so a re-crawl that changed nothing moves nothing.
     """
     article = row_to_article(row)
-    published = article.published_at or row.first_seen_at.astimezone(UTC)
+    # An undated page is dated by when kabar first saw it, shown in the site's zone too.
+    published = article.published_at or row.first_seen_at.astimezone(site_zone(row.site.timezone))
     updated = article.modified_at or published
     return FeedEntry(
         id=row.canonical_url,

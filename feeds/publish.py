@@ -90,8 +90,12 @@ def publish(
     *,
     base_url: str,
     site_title: str = "kabar",
+    on_feed: Callable[[FeedInfo, int, bool], object] | None = None,
 ) -> PublishReport:
     """Render and write all feeds plus index and OPML; delete feeds kabar wrote before but not now.
+
+    ``on_feed(info, entries, rendered)`` is called as each feed is done (a command's
+    progress): its entry count, and whether it was rendered or left as it was.
 
     Feeds come as ``(info, entries)`` (always rendered) or as `PendingFeed` (rendered only
     when its fingerprint changed). Example::
@@ -131,6 +135,8 @@ def publish(
             new_state[info.slug] = _summary_to_state(key, summary)
         summaries.append(summary)
         report.feeds += 1
+        if on_feed is not None:
+            on_feed(info, summary.count, info.slug not in report.skipped)
     files[INDEX_FILENAME] = render_index_html(summaries, base_url=base_url, site_title=site_title)
     files[OPML_FILENAME] = render_opml(summaries, base_url=base_url, site_title=site_title)
     files[FEED_STYLESHEET] = webpage.FEED_CSS

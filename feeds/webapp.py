@@ -17,11 +17,10 @@ import asyncio
 import functools
 from datetime import date
 from typing import TYPE_CHECKING, Any, Final, TypeVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from aiohttp import web
 from lxml import etree
-from sqlalchemy import inspect, select, text
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from archive import models
@@ -40,6 +39,7 @@ from feeds.archivepages import (
 )
 from feeds.text import clean_line
 from feeds.webpage import text as text_element
+from kabar.core.times import site_zone
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -187,14 +187,7 @@ def load_article(session: Session, article_id: int) -> ArticlePage | None:
     details = article_details(session, str(article_id))
     if details is None:
         return None
-    zone_name = session.scalar(
-        text("SELECT timezone FROM sites WHERE name = :name"), {"name": details.fields["site"]}
-    )
-    try:
-        zone = ZoneInfo(zone_name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
-    return ArticlePage(details, zone)
+    return ArticlePage(details, site_zone(details.timezone))
 
 
 async def article_page(request: web.Request) -> web.Response:

@@ -20,6 +20,7 @@ from feeds.collect import plan_feeds
 from feeds.publish import PublishReport, publish
 
 if TYPE_CHECKING:
+    from feeds.model import FeedInfo
     from kabar.crawl import CrawlProgress
 
 DEMO_MARKER = ".kabar-demo"
@@ -52,6 +53,7 @@ def build_feeds(
     base_url: str,
     limit: int = 50,
     allow_empty: bool = True,
+    on_feed: Callable[[FeedInfo, int, bool], object] | None = None,
 ) -> PublishReport:
     """Publish every feed of the archive at ``db_url`` into ``out_dir``.
 
@@ -69,7 +71,9 @@ def build_feeds(
                     "holds no article (wrong --db?); --allow-empty does it anyway"
                 )
             # Only the feeds whose articles changed since the last run are read and rendered.
-            return publish(out_dir, plan_feeds(session, limit=limit), base_url=base_url)
+            return publish(
+                out_dir, plan_feeds(session, limit=limit), base_url=base_url, on_feed=on_feed
+            )
     finally:
         engine.dispose()
 

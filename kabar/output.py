@@ -98,8 +98,30 @@ def write_rows(out: TextIO, columns: Sequence[str], rows: Iterable[Sequence[Any]
     return written
 
 
+def change_text(name: str, change: dict[str, Any]) -> str:
+    """One field's change as a person reads it: ``body +2/-1 paragraphs (+340/-120 chars)``,
+    ``title 'Lama' → 'Baru'``."""
+    if "paragraphs_added" in change:
+        return (
+            f"{name} +{change['paragraphs_added']}/-{change['paragraphs_removed']} paragraphs "
+            f"(+{change['chars_added']}/-{change['chars_removed']} chars)"
+        )
+    old, new = (_cell(human(change.get(k))) for k in ("from", "to"))
+    return f"{name} {old!r} → {new!r}" if (old or new) else name
+
+
+def human(value: Any) -> Any:
+    """Aware times as people read them (``2026-12-05 14:03 +07:00``); the rest as it is."""
+    from kabar.core.times import human_time
+
+    if isinstance(value, datetime) and value.utcoffset() is not None:
+        return human_time(value)
+    return value
+
+
 def show_details(out: TextIO, details: ArticleDetails, *, full: bool, fmt: str = "table") -> None:
-    """``kabar show``: the article's fields, then fetches, revisions and copies.
+    """``kabar show``: the article's fields, then fetches, revisions (one line each: when,
+    and what changed) and copies. Times are in the site's zone with their offset.
 
     ``fmt`` is ``table`` (for people), ``json`` (one indented object) or ``jsonl``
     (the same object on one line)."""
@@ -114,30 +136,45 @@ def show_details(out: TextIO, details: ArticleDetails, *, full: bool, fmt: str =
         for f in details.fetches
     ]
     if fmt in ("json", "jsonl"):
+
+        def tree(value: Any) -> Any:
+            if isinstance(value, dict):
+                return {k: tree(v) for k, v in value.items()}
+            if isinstance(value, list):
+                return [tree(v) for v in value]
+            return plain(value)
+
         record = {
-            "article": {k: plain(v) for k, v in details.fields.items()},
-            "fetches": [{k: plain(v) for k, v in f.items()} for f in fetches],
-            "revisions": [{k: plain(v) for k, v in r.items()} for r in details.revisions],
-            "copies": [{k: plain(v) for k, v in c.items()} for c in details.copies],
+            "article": tree(details.fields),
+            "timezone": details.timezone,
+            "fetches": tree(fetches),
+            "revisions": tree(details.revisions),
+            "copies": tree(details.copies),
         }
         indent = 2 if fmt == "json" else None
         out.write(json.dumps(record, ensure_ascii=False, indent=indent, default=str) + "\n")
         return
     width = max(len(name) for name in details.fields)
     for name, value in details.fields.items():
-        text = "" if value is None else str(plain(value))
+        text = "" if value is None else str(plain(human(value)))
         if name == "body" and not full and len(text) > SHOWN_BODY_CHARS:
             text = text[:SHOWN_BODY_CHARS].rstrip() + f"… ({len(text)} characters; --full)"
         text = text.replace("\n", "\n" + " " * (width + 2))
         out.write(f"{name.ljust(width)}  {text}\n")
-    for title, rows in (
-        ("fetches", fetches),
-        ("revisions", details.revisions),
-        ("copies", details.copies),
-    ):
+    out.write(f"\nrevisions ({len(details.revisions)})\n")
+    for revision in details.revisions:
+        changes = revision.get("changes") or {}
+        described = "; ".join(change_text(n, c) for n, c in changes.items()) or "no field named"
+        out.write(f"{human_time_or_blank(revision.get('recorded_at'))}  {described}\n")
+    for title, rows in (("fetches", fetches), ("copies", details.copies)):
         out.write(f"\n{title} ({len(rows)})\n")
         if rows:
-            write_rows(out, list(rows[0]), [list(r.values()) for r in rows], "table")
+            write_rows(out, list(rows[0]), [[human(v) for v in r.values()] for r in rows], "table")
+
+
+def human_time_or_blank(value: Any) -> str:
+    shown = human(value)
+    return shown if isinstance(shown, str) else ""
 
 
 def search_rows(hits: Sequence[SearchHit], *, brief: bool) -> tuple[list[str], list[list[Any]]]:

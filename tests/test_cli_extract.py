@@ -21,3 +21,14 @@ def test_explain_names_the_source_of_every_field_of_the_seed() -> None:
         assert entry["source"], name
     assert explained["authors"]["value"] == ["Deni"]
     assert explained["location"]["value"] == "Tanjung Lago"
+
+
+def test_extract_gives_the_topics_and_regions_a_crawl_gives() -> None:
+    """Issue 16: ``extract`` left topics and regions empty; it runs the crawl's own
+    topic pipeline and region finder now (a kecamatan dateline names its regency)."""
+    url = (SEED / "url.txt").read_text("utf-8").strip()
+    result = run_kabar("extract", "--url", url, str(SEED / "page.html"))
+    assert result.returncode == 0, result.stderr
+    record = json.loads(result.stdout)
+    assert record["topics"] == ["Pemerintahan"]
+    assert record["regions"][:2] == ["Kabupaten Banyuasin", "Sumatera Selatan"]

@@ -38,7 +38,8 @@ def extract(
     explain: bool,
     output: Path | None,
 ) -> None:
-    """Print one saved page's extraction as a JSON object (the export's field names).
+    """Print one saved page's extraction as a JSON object (the export's field names),
+    with the topics and regions a crawl would give it.
 
     Reads the page's bytes in any encoding from FILE, or from stdin with "-".
     Relative times ("2 jam yang lalu") count back from --fetched-at.
@@ -65,8 +66,35 @@ def extract(
             fetched_at = fetched_at.replace(microsecond=0)
         read = explain_page if explain else extract_page
         record = read(data, url=url, site=site, fetched_at=fetched_at, source=str(source))
+        if not explain:
+            add_topics_and_regions(record, region=site.region if site is not None else None)
         with output_stream(output) as out:
             out.write(json.dumps(record, ensure_ascii=False, indent=2) + "\n")
+
+
+def add_topics_and_regions(record: dict[str, Any], *, region: str | None) -> None:
+    """Set ``record``'s topics and regions as the crawl does: with the crawl's own
+    topic pipeline and region finder (the command line may import ``pipelines``; see
+    tests/test_architecture.py), so ``extract`` and a crawl never disagree."""
+    from kabar.core.article import Article
+    from kabar.core.taxonomy import default_taxonomy
+    from pipelines.regions import default_gazetteer
+    from pipelines.topics import TopicsPipeline
+
+    article = Article(
+        url=record.get("url") or "",
+        site=record.get("site") or "",
+        title=record.get("title"),
+        body=record.get("body"),
+        tags=list(record.get("tags") or []),
+        categories=list(record.get("categories") or []),
+        topics=list(record.get("topics") or []),
+        location=record.get("location"),
+    )
+    record["topics"] = TopicsPipeline(default_taxonomy()).process_item(article).topics
+    record["regions"] = default_gazetteer().regions(
+        dateline=article.location, title=article.title or "", body=article.body or "", region=region
+    )
 
 
 COMMANDS = [extract]

@@ -1,8 +1,13 @@
-"""Live progress of a crawl: on a terminal a line per site as it finishes under a
-running total (rich), off a terminal a plain line per site as it finishes.
+"""Live progress of long commands.
 
-Fed by :class:`kabar.crawl.CrawlProgress`'s two calls, which come from the crawl's
-own signals (``spider_closed``) and a timer: the crawl engine is not changed.
+A crawl: on a terminal a line per site as it finishes under a running total (rich),
+off a terminal a plain line per site as it finishes. Fed by
+:class:`kabar.crawl.CrawlProgress`'s two calls, which come from the crawl's own signals
+(``spider_closed``) and a timer: the crawl engine is not changed.
+
+``kabar feeds`` and ``kabar export`` (:func:`make_task_progress`): on a terminal a live
+running total on stderr (stdout is the export's data), the done items' lines above it
+with ``--verbose``; off a terminal plain lines on stderr; nothing with ``--quiet``.
 """
 
 from __future__ import annotations
@@ -91,3 +96,89 @@ def make_progress(total: int) -> PlainProgress:
     if sys.stdout.isatty():
         return LiveProgress(total)
     return PlainProgress(total)
+
+
+class TaskProgress:
+    """Off a terminal: a plain line on stderr per item that has one (a feed), or every
+    ``every`` items (exported articles), and the total at the end."""
+
+    def __init__(self, noun: str, *, total: int | None = None, every: int = 1) -> None:
+        self.noun = noun
+        self.total = total
+        self.every = every
+        self.done = 0
+        self.began = time.monotonic()
+
+    def total_line(self) -> str:
+        of = f"/{self.total}" if self.total is not None else ""
+        return f"{self.done}{of} {self.noun} ({time.monotonic() - self.began:.0f} s)"
+
+    def advance(self, line: str | None = None) -> None:
+        """One more item done; ``line`` says what it was."""
+        self.done += 1
+        if line is not None:
+            click.echo(line, err=True)
+        elif self.done % self.every == 0:
+            click.echo(self.total_line(), err=True)
+
+    def close(self) -> None:
+        if self.done % self.every and self.every > 1:
+            click.echo(self.total_line(), err=True)
+
+
+class QuietProgress(TaskProgress):
+    """``--quiet``: counts, prints nothing."""
+
+    def advance(self, line: str | None = None) -> None:
+        self.done += 1
+
+    def close(self) -> None:
+        """Nothing was shown."""
+
+
+class LiveTaskProgress(TaskProgress):
+    """On a terminal: a live running total on stderr, redrawn by rich's own timer (an item
+    costs one addition, not a redraw); with ``verbose`` each item's line scrolls above it."""
+
+    def __init__(
+        self, noun: str, *, total: int | None = None, every: int = 1, verbose: bool = False
+    ) -> None:
+        super().__init__(noun, total=total, every=every)
+        from rich.console import Console
+        from rich.live import Live
+        from rich.text import Text
+
+        self._text = Text
+        self.verbose = verbose
+        self.console = Console(stderr=True, highlight=False)
+        self.live: Any = Live(
+            console=self.console,
+            refresh_per_second=4,
+            transient=True,
+            get_renderable=lambda: self._text(self.total_line(), style="bold"),
+            # Never capture stdout: it is the export's data, not the display's.
+            redirect_stdout=False,
+            redirect_stderr=False,
+        )
+        self.live.start()
+
+    def advance(self, line: str | None = None) -> None:
+        self.done += 1
+        if line is not None and self.verbose:
+            self.live.refresh()  # the total under the line counts this item
+            self.console.print(self._text(line))
+
+    def close(self) -> None:
+        self.live.stop()
+
+
+def make_task_progress(
+    noun: str, *, total: int | None = None, every: int = 1, quiet: bool, verbose: bool
+) -> TaskProgress:
+    """The progress display that fits where stderr goes and what ``--quiet``/``--verbose``
+    ask; ``noun`` names the items (``feeds``, ``articles``)."""
+    if quiet:
+        return QuietProgress(noun, total=total, every=every)
+    if sys.stderr.isatty():
+        return LiveTaskProgress(noun, total=total, every=every, verbose=verbose)
+    return TaskProgress(noun, total=total, every=every)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -16,6 +17,9 @@ from kabar.cli.common import (
     user_errors,
     verbosity,
 )
+
+if TYPE_CHECKING:
+    from feeds.model import FeedInfo
 
 
 @click.command()
@@ -37,6 +41,9 @@ from kabar.cli.common import (
 def feeds(db_url: str | None, out_dir: Path, base_url: str, limit: int, allow_empty: bool) -> None:
     """Write RSS, Atom and JSON feeds, index.html and feeds.opml to --out.
 
+    Progress goes to stderr: on a terminal a running count of feeds (each feed's line
+    too with kabar --verbose), elsewhere a line per feed.
+
     The archive is only read: a database that does not exist or holds no kabar
     schema is an error, and so is one without articles when --out already holds
     feeds; the published feeds stay as they are.
@@ -44,11 +51,27 @@ def feeds(db_url: str | None, out_dir: Path, base_url: str, limit: int, allow_em
     Example: kabar feeds --out public/ --base-url https://news.example.org/feeds/
     """
     with user_errors():
+        from kabar.cli.progress import make_task_progress
         from kabar.jobs import build_feeds
 
-        report = build_feeds(
-            db_url, out_dir, base_url=base_url, limit=limit, allow_empty=allow_empty
-        )
+        shown = verbosity()
+        progress = make_task_progress("feeds", quiet=shown.quiet, verbose=shown.verbose)
+
+        def feed_done(info: FeedInfo, entries: int, rendered: bool) -> None:
+            state = "written" if rendered else "unchanged"
+            progress.advance(f"{info.slug}: {entries} entries, {state}")
+
+        try:
+            report = build_feeds(
+                db_url,
+                out_dir,
+                base_url=base_url,
+                limit=limit,
+                allow_empty=allow_empty,
+                on_feed=feed_done,
+            )
+        finally:
+            progress.close()
     say(
         f"{report.feeds} feeds in {out_dir}: {len(report.written)} files written, "
         f"{len(report.unchanged)} unchanged, {len(report.removed)} removed"

@@ -8,7 +8,7 @@ is missing, not kabar's, or behind.
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,11 +24,14 @@ from kabar.cli.common import (
     output_option,
     output_stream,
     user_errors,
+    verbosity,
 )
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+EXPORT_PROGRESS_EVERY = 1000
+"""Exported articles between two progress lines off a terminal."""
 MAX_ID = 2**63 - 1
 """The largest id SQLite and PostgreSQL (bigint) can hold."""
 
@@ -143,11 +146,16 @@ def search(
 def show(
     article: str, db_url: str | None, full: bool, fmt: str, as_json: bool, output: Path | None
 ) -> None:
-    """Show one article (by id or URL): its fields, fetch history, revisions and copies.
+    """Show one article (by id or URL): its fields, fetch history, revisions (when, and
+    what changed) and copies, times in the site's zone.
 
-    Example: kabar show 42    (or: kabar show https://contoh.id/2024/05/01/berita/)
+    A URL need not be exact: http or https, www., tracking parameters, a #fragment, a
+    trailing slash or percent-encoding do not matter. An unknown one is an error that
+    lists up to 5 stored URLs close to it.
+
+    Example: kabar show 42    (or: kabar show contoh.id/2024/05/01/berita)
     """
-    from archive.details import article_details
+    from archive.details import article_details, close_matches
     from kabar.output import show_details
 
     with user_errors():
@@ -156,8 +164,10 @@ def show(
             # reach the driver, which cannot bind it).
             too_big = article.strip().isdigit() and int(article) > MAX_ID
             details = None if too_big else article_details(session, article)
+            near = close_matches(session, article) if details is None else []
         if details is None:
-            raise click.ClickException(f"no article with id or URL {article!r}")
+            hint = f"; close: {', '.join(near)}" if near else ""
+            raise click.ClickException(f"no article with id or URL {article!r}{hint}")
         with output_stream(output) as out:
             show_details(out, details, full=full, fmt="json" if as_json else fmt)
 
@@ -172,7 +182,8 @@ def sql(statement: str, db_url: str | None, fmt: str, output: Path | None) -> No
 
     Writes are refused by the database itself (SQLite mode=ro, PostgreSQL read-only
     transactions). Views article_view, article_term_view and fetch_view are
-    described in docs/schema.md.
+    described in docs/schema.md; their times are in the site's zone with its offset
+    (published_date is the site's local day), the tables' times are UTC.
 
     Example: kabar sql "SELECT site, count(*) FROM article_view GROUP BY site"
     """
@@ -267,27 +278,48 @@ def export(
 ) -> None:
     """Export every stored article, one record each (id plus the article's fields).
 
+    Progress goes to stderr: on a terminal a running count (articles done/total),
+    elsewhere a line every 1,000 articles; none with kabar --quiet.
+
     Example: kabar export --format csv -o articles.csv
     """
     with user_errors():
         if fmt == "warc":
             _export_warc(db_url, output, site_names)
             return
-        from archive.export import EXPORTERS
+        from archive.export import EXPORTERS, count_stored
+        from kabar.cli.progress import make_task_progress
 
         with archive_session(db_url) as session:
             check_filters(session, sites=site_names)
-            with output_stream(output) as out:
-                if fmt == "json":
-                    count = _export_json(session, out, site_names)
-                elif fmt == "csv":
-                    from archive.export import export_csv
+            shown = verbosity()
+            progress = make_task_progress(
+                "articles",
+                total=count_stored(session, site_names=site_names),
+                every=EXPORT_PROGRESS_EVERY,
+                quiet=shown.quiet,
+                verbose=shown.verbose,
+            )
+            try:
+                with output_stream(output) as out:
+                    if fmt == "json":
+                        count = _export_json(session, out, site_names, progress.advance)
+                    elif fmt == "csv":
+                        from archive.export import export_csv
 
-                    count = export_csv(
-                        session, out, site_names=site_names, keep_formulas=keep_formulas
-                    )
-                else:
-                    count = EXPORTERS[fmt](session, out, site_names=site_names)
+                        count = export_csv(
+                            session,
+                            out,
+                            site_names=site_names,
+                            keep_formulas=keep_formulas,
+                            on_record=progress.advance,
+                        )
+                    else:
+                        count = EXPORTERS[fmt](
+                            session, out, site_names=site_names, on_record=progress.advance
+                        )
+            finally:
+                progress.close()
     if output is not None:
         info(f"{count} articles written to {output}")
 
@@ -314,11 +346,13 @@ class _JsonArray:
         self.out.write("\n]\n" if self.count else "[]\n")
 
 
-def _export_json(session: Session, out: Any, site_names: Sequence[str]) -> int:
+def _export_json(
+    session: Session, out: Any, site_names: Sequence[str], on_record: Callable[[], object]
+) -> int:
     from archive.export import EXPORTERS
 
     array = _JsonArray(out)
-    count = EXPORTERS["jsonl"](session, array, site_names=site_names)  # type: ignore[arg-type]
+    count = EXPORTERS["jsonl"](session, array, site_names=site_names, on_record=on_record)  # type: ignore[arg-type]
     array.close()
     return count
 
