@@ -137,7 +137,8 @@ def _headline_elements(tree: HtmlElement, title: str | None) -> list[HtmlElement
                 "//body//text()[contains(., $start)][not(ancestor::script or ancestor::a)]",
                 start=title[:40],
             )
-        except lxml.etree.XPathError:
+        except (lxml.etree.XPathError, ValueError):
+            # A title XPath cannot hold (quotes mixed, or characters XML forbids).
             texts = []
         holders = [t.getparent() for t in texts[:2] if t.getparent() is not None]
         if holders:
