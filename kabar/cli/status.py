@@ -13,7 +13,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from kabar.core.times import site_zone
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -49,7 +50,7 @@ class SiteStatus:
         return "failing" in self.flags
 
     def local(self, moment: datetime | None) -> datetime | None:
-        return moment.astimezone(_zone(self.timezone)) if moment is not None else None
+        return moment.astimezone(site_zone(self.timezone)) if moment is not None else None
 
     def as_dict(self) -> dict[str, Any]:
         record = asdict(self)
@@ -58,13 +59,6 @@ class SiteStatus:
             record[name] = moment.isoformat() if moment else None
         record["error_rate"] = round(self.error_rate, 3)
         return record
-
-
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo(DEFAULT_ZONE)
 
 
 def site_statuses(
