@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import numpy as np
-from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -301,17 +301,31 @@ _NEVER = datetime.max.replace(tzinfo=UTC)
 
 
 def _elect_original(session: Session, story_id: int) -> int:
-    """Point every copy of the story at its original; returns the original's id."""
-    members = session.scalars(
-        select(models.Article).where(models.Article.story_id == story_id)
+    """Point every copy of the story at its original; returns the original's id.
+
+    Reads three columns of the members and updates only those that point elsewhere: a
+    press release copied by hundreds of sites is a story of hundreds, re-elected at each
+    new copy, and loading each member as an ORM object made that the crawl's main cost."""
+    members = session.execute(
+        select(models.Article.id, models.Article.published_at, models.Article.duplicate_of).where(
+            models.Article.story_id == story_id
+        )
     ).all()
     original = min(members, key=lambda row: (row.published_at or _NEVER, row.id))
-    for row in members:
-        wanted = None if row.id == original.id else original.id
-        if row.duplicate_of != wanted:
-            row.duplicate_of = wanted
-    session.flush()
-    return original.id
+    repoint = [
+        row.id for row in members if row.id != original.id and row.duplicate_of != original.id
+    ]
+    if repoint:
+        session.execute(
+            update(models.Article)
+            .where(models.Article.id.in_(repoint))
+            .values(duplicate_of=original.id)
+        )
+    if original.duplicate_of is not None:
+        session.execute(
+            update(models.Article).where(models.Article.id == original.id).values(duplicate_of=None)
+        )
+    return int(original.id)
 
 
 def link_story(
