@@ -328,6 +328,27 @@ def _elect_original(session: Session, story_id: int) -> int:
     return int(original.id)
 
 
+def _join(session: Session, row: models.Article) -> int:
+    """:func:`_elect_original` for a new member of a story, in one indexed look-up: the
+    story's one original stays so unless the newcomer precedes it (then a full election)."""
+    current = session.execute(
+        select(models.Article.id, models.Article.published_at).where(
+            models.Article.story_id == row.story_id,
+            models.Article.duplicate_of.is_(None),
+            models.Article.id != row.id,
+        )
+    ).all()
+    if len(current) == 1:
+        (original,) = current
+        if (original.published_at or _NEVER, original.id) <= (row.published_at or _NEVER, row.id):
+            if row.duplicate_of != original.id:
+                row.duplicate_of = original.id
+                session.flush()
+            return int(original.id)
+    assert row.story_id is not None
+    return _elect_original(session, row.story_id)
+
+
 def link_story(
     session: Session, article_id: int, signature: Signature, *, rule: MatchRule
 ) -> StoryLink:
@@ -366,7 +387,10 @@ def link_story(
     if row.story_id is None:
         row.story_id = row.id
     session.flush()
-    original = _elect_original(session, row.story_id)
+    if first_time and row.story_id != row.id:
+        original = _join(session, row)
+    else:
+        original = _elect_original(session, row.story_id)
     return StoryLink(
         article_id=article_id,
         story_id=row.story_id,
