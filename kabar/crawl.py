@@ -87,6 +87,13 @@ class SiteReport:
 class CrawlReport:
     run_id: int
     sites: list[SiteReport]
+    finish_reason: str = "finished"
+    """Why the crawl ended, as Scrapy says once it has closed the spider ("finished",
+    "shutdown" after SIGTERM or Ctrl-C, ...)."""
+
+    @property
+    def interrupted(self) -> bool:
+        return self.finish_reason == "shutdown"
 
     @property
     def failed(self) -> list[SiteReport]:
@@ -211,11 +218,13 @@ def run_crawl(
         _honour_sigterm(settings.getfloat("KABAR_SHUTDOWN_GRACE_S"))
         process.start()
         reports = site_reports(crawler, [site.name for site in sites])
+        # Read after the crawl: Scrapy sets it when it closes the spider.
+        reason = crawler.stats.get_value("finish_reason") if crawler.stats is not None else None
         with session_scope(factory) as session:
             finish_run(session, run_id)
     finally:
         close_archive(archive)
-    return CrawlReport(run_id=run_id, sites=reports)
+    return CrawlReport(run_id=run_id, sites=reports, finish_reason=str(reason or "finished"))
 
 
 def _honour_sigterm(grace_s: float) -> None:

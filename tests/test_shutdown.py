@@ -17,6 +17,7 @@ from scrapy.utils.misc import load_object
 
 from crawler import settings as project_settings
 from crawler.shutdown import EXIT_CODE
+from kabar.cli.common import EXIT_INTERRUPTED
 from kabar.core.article import Article
 from kabar.core.text import clean_paragraphs
 from kabar.demo import write_sites_toml
@@ -192,7 +193,7 @@ def test_sigterm_mid_crawl_exits_and_a_rerun_completes(
 ) -> None:
     sites = write_sites_toml(mockweb, tmp_path / "sites.toml")
     db_file = tmp_path / "kabar.db"
-    victim, _ = _start_crawl(sites, db_file)
+    victim, log = _start_crawl(sites, db_file)
     try:
         victim.send_signal(signal.SIGTERM)
         victim.wait(timeout=60)
@@ -202,6 +203,8 @@ def test_sigterm_mid_crawl_exits_and_a_rerun_completes(
             victim.wait()
     partial = _article_urls(db_file)
     assert partial
+    # Stopped gracefully: the documented "interrupted" status, not "ok".
+    assert victim.returncode == EXIT_INTERRUPTED, "".join(log)
 
     again = run_kabar("crawl", "--sites", str(sites), "--db", f"sqlite:///{db_file}", *FAST)
     assert again.returncode == 0, again.stdout + again.stderr

@@ -25,12 +25,15 @@ F = TypeVar("F", bound=Callable[..., Any])
 EXIT_INPUT = 1
 EXIT_SITES_FAILED = 3
 EXIT_HEALTH_ALERT = 4
+EXIT_INTERRUPTED = 5
 EXIT_CODES_HELP = """\b
 Exit status:
   0  ok
   1  usage or input error (bad option, unknown site, no archive ...)
   3  a site failed hard (unreachable) in crawl or run
-  4  health alert: kabar status found a failing site"""
+  4  health alert: kabar status found a failing site
+  5  crawl stopped by a signal (SIGTERM, Ctrl-C) before its end: what it
+     fetched is stored, the next run goes on"""
 
 DATA_FORMATS = ("table", "json", "jsonl", "csv")
 

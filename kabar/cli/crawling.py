@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from kabar.cli.common import (
+    EXIT_INTERRUPTED,
     EXIT_SITES_FAILED,
     base_url_option,
     db_option,
@@ -151,6 +152,9 @@ def crawl(
             click.echo(site.line(), err=True)
         click.echo(f"{len(report.failed)} of {len(report.sites)} site(s) failed", err=True)
         sys.exit(EXIT_SITES_FAILED)
+    if report.interrupted:
+        click.echo("crawl stopped before its end; the next run goes on from here", err=True)
+        sys.exit(EXIT_INTERRUPTED)
 
 
 @click.command()
