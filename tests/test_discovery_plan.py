@@ -1,10 +1,15 @@
-"""The discovery plan's rules, without Scrapy (``crawler.discovery.plan``)."""
+"""The discovery plan's rules, without Scrapy (``crawler.discovery.plan``), and what a
+site's crawl makes of a listed article it already holds (``crawler.sitecrawl``)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+from archive.discovery import Known
+from crawler.discovery import Candidate
 from crawler.discovery.plan import HOME, DiscoveryPlan
-from crawler.sitecrawl import _same_title
-from crawler.sites import STRATEGIES
+from crawler.sitecrawl import SiteCrawl, _same_title
+from crawler.sites import STRATEGIES, SiteConfig
 
 
 def never(_: str) -> bool:
@@ -85,3 +90,45 @@ def test_titles_compare_as_feeds_and_themes_vary_them() -> None:
     # appends words is then seen by the revisit schedule, not by the listing.
     assert _same_title("Bupati Tinjau Banjir di Sekayu dan Babat Toman", stored)
     assert not _same_title("Wali Kota Resmikan Pasar Baru", stored)
+
+
+def _site_crawl() -> SiteCrawl:
+    from scrapy.utils.test import get_crawler
+
+    from crawler.spiders.site import SiteSpider
+
+    site = SiteConfig(name="contoh", url="https://contoh.example/")
+    crawler = get_crawler(SiteSpider.for_site(site))
+    spider = crawler.spidercls.from_crawler(crawler)
+    assert isinstance(spider, SiteSpider)
+    crawler.spider = spider
+    return spider.crawls["contoh"]
+
+
+def test_a_listing_showing_another_title_refetches_a_stored_article() -> None:
+    """Feeds, sitemaps and listings of WordPress carry no modified time: a retitled post
+    is seen by its new title in the listing."""
+    crawl = _site_crawl()
+    url = "https://contoh.example/2024/05/01/banjir/"
+    crawl.known[url] = Known(datetime.now(UTC), "Banjir Rendam Sekayu")
+    crawl.looked_up.add(url)
+    same, _ = crawl._consider(Candidate(url=url, title="Banjir Rendam Sekayu", strategy="feed"))
+    assert same == "known"
+    changed, request = crawl._consider(
+        Candidate(url=url, title="Banjir Rendam Tiga Desa di Sekayu", strategy="feed")
+    )
+    assert changed == "new" and request is not None
+    assert request.cb_kwargs["site"] == "contoh"
+
+
+def test_title_refetches_are_capped_per_run() -> None:
+    crawl = _site_crawl()
+    cap = crawl.settings.getint("KABAR_TITLE_REFETCH_MAX_PER_RUN", 20)
+    outcomes = []
+    for index in range(cap + 5):
+        url = f"https://contoh.example/2024/05/01/berita-{index}/"
+        crawl.known[url] = Known(datetime.now(UTC), f"Judul lama {index}")
+        candidate = Candidate(url=url, title=f"Kabar baru nomor {index}", strategy="feed")
+        outcomes.append(crawl._consider(candidate)[0])
+    assert outcomes.count("new") == cap
+    assert outcomes[cap:] == ["known"] * 5
