@@ -21,6 +21,4 @@ if TYPE_CHECKING:
 class ShortIdleDownloadHandler(HTTP11DownloadHandler):
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
-        self._pool.cachedConnectionTimeout = crawler.settings.getint(
-            "KABAR_IDLE_CONNECTION_S", 10
-        )
+        self._pool.cachedConnectionTimeout = crawler.settings.getint("KABAR_IDLE_CONNECTION_S", 10)
