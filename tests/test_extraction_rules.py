@@ -55,6 +55,32 @@ def test_caption_and_fact_box_text_is_dropped() -> None:
     assert caption not in text and fact not in text and "dokter masuk desa" in text
 
 
+def test_embed_consent_placeholder_text_is_dropped() -> None:
+    notice = (
+        "Deine Privatsphäre-Einstellungen verhindern das Laden und Anzeigen aller externen "
+        "Inhalte (z.B. Grafiken, Tabellen) und Sozialen Netzwerke."
+    )
+    placeholder = (
+        "<div class='privacy-placeholder'><h3>Externer Inhalt nicht verfügbar</h3>"
+        f"<p>{notice}</p></div>"
+    )
+    paragraphs = STORY.split("</p>")
+    body = (
+        "<article><h1>Judul berita rapat koordinasi</h1>"
+        + "</p>".join(paragraphs[:1])
+        + "</p>"
+        + placeholder
+        + "</p>".join(paragraphs[1:2])
+        + "</p>"
+        + placeholder.replace("privacy-placeholder", "sp-placeholder")
+        + "</p>".join(paragraphs[2:])
+        + "</article>"
+    )
+    text = page(body).body or ""
+    assert notice not in text and "Externer Inhalt" not in text
+    assert "dokter masuk desa" in text and "instansi vertikal" in text
+
+
 def test_standfirst_shown_in_the_article_opens_the_body() -> None:
     summary = (
         "Bupati mengumpulkan seluruh camat untuk menyusun prioritas pembangunan desa "
@@ -89,6 +115,35 @@ def test_an_outlet_is_not_an_author(outlet: str) -> None:
     head = f'<meta name="author" content="{outlet}">'
     byline = "<div class='byline'>Oleh Alvin Hariyanto</div>"
     assert page(byline + STORY, head=head).authors == ["Alvin Hariyanto"]
+
+
+@pytest.mark.parametrize("name", ["Siti Hasan-Basri", "Liam O'Brien", "Awa N’Diaye"])
+def test_a_class_word_byline_may_hold_a_hyphenated_or_apostrophe_name(name: str) -> None:
+    byline = f"<div class='meta'>Senin, 17 Juli 2023 | <span class='authorname'>{name}</span></div>"
+    assert page(f"<h1>Judul berita rapat</h1>{byline}{STORY}").authors == [name]
+
+
+@pytest.mark.parametrize(
+    "card",
+    [
+        '<meta name="twitter:label1" content="Ditulis oleh">'
+        '<meta name="twitter:data1" content="Rina Kartika">'
+        '<meta name="twitter:label2" content="Estimasi waktu membaca">'
+        '<meta name="twitter:data2" content="3 menit">',
+        '<meta name="twitter:misc:Written by" content="Rina Kartika">',
+    ],
+)
+def test_seo_plugin_card_names_the_author_when_the_author_meta_is_an_address(card: str) -> None:
+    head = '<meta name="author" content="rina@berita.example.id">' + card
+    assert page(f"<h1>Judul berita rapat</h1>{STORY}", head=head).authors == ["Rina Kartika"]
+
+
+def test_reading_time_card_is_no_author() -> None:
+    head = (
+        '<meta name="twitter:label1" content="Est. reading time">'
+        '<meta name="twitter:data1" content="4 minutes">'
+    )
+    assert page(f"<h1>Judul berita rapat</h1>{STORY}", head=head).authors == []
 
 
 def test_extract_site_uses_its_selectors(tmp_path: Path) -> None:

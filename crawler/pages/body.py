@@ -38,14 +38,27 @@ _LINK_LABEL = re.compile(r"^(?:[^\W\d_][^\W\d_ ]*(?: [^\W\d_]+){0,3} ?[:|]|[-–
 _MIN_ASIDE_PART = 25
 """A line this long (in letters and digits) found inside an aside's text belongs to it."""
 _ASIDE_NAME = re.compile(
-    r"(?<![a-z])(?:caption|factbox|infobox|facts?|bio|tweet|disclaimer)(?![a-z])", re.I
+    r"(?<![a-z])(?:caption|factbox|infobox|facts?|bio|tweet|disclaimer|consent|placeholder)"
+    r"(?![a-z])",
+    re.I,
 )
-"""Class words of containers whose text is not the story's (``<figcaption>`` too)."""
+"""Class words of containers whose text is not the story's (``<figcaption>`` too): an
+embed's consent placeholder ("External content: your privacy settings block it") is
+the site's, repeated at every embed."""
 _ASIDE_XPATH = lxml.etree.XPath(
     "//body//figcaption | //body//*[@class]["
     + " or ".join(
         f"contains(@class, '{word}')"
-        for word in ("caption", "fact", "infobox", "bio", "tweet", "disclaimer")
+        for word in (
+            "caption",
+            "fact",
+            "infobox",
+            "bio",
+            "tweet",
+            "disclaimer",
+            "consent",
+            "placeholder",
+        )
     )
     + "]"
 )

@@ -198,15 +198,41 @@ def selected_authors(texts: list[str]) -> list[str]:
 
 
 def meta_authors(sources: Sources) -> list[str]:
-    """Names in the first author meta tag that has any."""
+    """Names in the first author meta tag that has any, else in the SEO plugin's
+    "Written by" card (:func:`_card_authors`)."""
     names: list[str] = []
     for name in _AUTHOR_META:
         for value in sources.meta.get(name, ()):
             if not _BAD_AUTHOR.search(value):  # article:author is often a profile URL
                 names.extend(split_names(value))
         if names:
-            break
-    return names
+            return names
+    return _card_authors(sources)
+
+
+_WRITTEN_BY = re.compile(
+    r"^\s*(?:written\s+by|author|geschrieben\s+von|verfasst\s+von|autor(?:in)?|"
+    r"écrit\s+par|auteur|escrito\s+por|scritto\s+da|ditulis\s+oleh|penulis|"
+    r"geschreven\s+door|skrevet\s+af|skrivet\s+av)\s*:?\s*$",
+    re.I,
+)
+"""The label Yoast SEO gives the author in its Twitter card, in the site's language."""
+
+
+def _card_authors(sources: Sources) -> list[str]:
+    """The author of a WordPress site's Twitter card: Yoast SEO writes
+    ``twitter:label1`` "Written by" (translated) with the name in ``twitter:data1``,
+    or ``twitter:misc:Written by``; the ``author`` meta tag it also writes is often an
+    e-mail address or the site's account, which :func:`meta_authors` skips."""
+    for index in range(1, 5):
+        for label in sources.meta.get(f"twitter:label{index}", ()):
+            if _WRITTEN_BY.match(label):
+                values = sources.meta.get(f"twitter:data{index}", ())
+                return [n for v in values[:1] for n in split_names(v)]
+    for name, values in sources.meta.items():
+        if name.startswith("twitter:misc:") and _WRITTEN_BY.match(name[13:]):
+            return [n for v in values[:1] for n in split_names(v)]
+    return []
 
 
 def _byline_authors(
@@ -242,11 +268,16 @@ def _byline_authors(
     return None
 
 
+_NAME_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+"""One word of a name: letters, or letters joined by hyphens and apostrophes
+("Kirchner-Rätsch", "O'Brien", "N’Diaye")."""
+
+
 def _looks_like_a_full_name(name: str) -> bool:
     """Two to four words, each capitalised: what a class-word guess must look like
     (a menu's "capital" or an agency's "dpa" must not pass)."""
     words = name.split()
-    return 2 <= len(words) <= 4 and all(w[0].isupper() and w.isalpha() for w in words)
+    return 2 <= len(words) <= 4 and all(w[0].isupper() and _NAME_WORD.fullmatch(w) for w in words)
 
 
 def _labelled_byline(tree: HtmlElement) -> list[str]:
