@@ -167,6 +167,38 @@ def test_extract_site_uses_its_selectors(tmp_path: Path) -> None:
     assert record["published_at"] == "2023-07-17T16:45:00+07:00"
 
 
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Veröffentlicht am 13. Mai 2026 um 15:44", datetime(2026, 5, 13, 15, 44, tzinfo=WIB)),
+        ("Publié le 29 janvier 2026 à 18:40", datetime(2026, 1, 29, 18, 40, tzinfo=WIB)),
+        ("13 de mayo de 2026 a las 10:20", datetime(2026, 5, 13, 10, 20, tzinfo=WIB)),
+        ("Pubblicato il 3 maggio 2024 alle 09:05", datetime(2024, 5, 3, 9, 5, tzinfo=WIB)),
+        ("Atualizado em 2 de março de 2025 às 07:30", datetime(2025, 3, 2, 7, 30, tzinfo=WIB)),
+    ],
+)
+def test_a_date_line_in_another_language_is_read(line: str, expected: datetime) -> None:
+    result = page(f"<h1>Judul berita rapat</h1><div class='date'>{line}</div>{STORY}")
+    assert result.published_at == expected
+
+
+def test_a_teasers_date_inside_its_link_is_not_the_articles() -> None:
+    related = "".join(
+        f"<li><a href='https://berita.example.id/lain-{day}/'><h3>Berita lain yang juga "
+        f"dibaca banyak orang nomor {day}</h3><span class='date'>{day}/07/2023</span></a></li>"
+        for day in (12, 11)
+    )
+    own = "<a href='https://berita.example.id/2023/07/17/rapat/'><span class='date'>"
+    own += "17/07/2023 10:15 WIB</span></a>"
+    body = f"<h1>Judul berita rapat</h1>{STORY}<ul class='related'>{related}</ul>"
+    report = page(body, url="https://berita.example.id/berita/rapat-camat").explain()
+    # Only htmldate's guess is left (it reads any date on the page), no shown date line.
+    assert all(c["source"] != "visible" for c in report["published_at"]["candidates"])
+    assert page(f"<h1>Judul berita rapat</h1>{own}{STORY}<ul>{related}</ul>").published_at == (
+        datetime(2023, 7, 17, 10, 15, tzinfo=WIB)
+    )
+
+
 def test_htmldate_finds_the_day_when_nothing_else_does() -> None:
     # No metadata and no visible date: the permalink still tells the day.
     result = page("<h1>Judul</h1>" + STORY, url="https://berita.example.id/2023/07/17/rapat-camat/")
