@@ -377,3 +377,27 @@ def test_field_sources_say_where_each_field_came_from() -> None:
     assert sources["published_at"] == "visible"  # the shown WIB time beat the JSON-LD "Z"
     assert sources["modified_at"] == "json-ld"
     assert sources["image_url"] is None
+
+
+# --- tags ----------------------------------------------------------------------
+
+
+def test_a_visible_tag_list_gives_the_tags_when_nothing_else_does() -> None:
+    tag_list = (
+        "<div class='articleTags'><a href='/tag/banjir/'>Banjir,</a>"
+        "<a href='/tag/sungai-musi/'>Sungai Musi</a></div>"
+    )
+    # WordPress classes the article "tag-banjir": that is not a tag list.
+    body = f"<article class='post tag-banjir'><h1>Judul berita</h1>{STORY}{tag_list}</article>"
+    assert page(body).tags == ["Banjir", "Sungai Musi"]
+
+
+def test_meta_keywords_beat_a_visible_list_named_like_tags() -> None:
+    head = '<meta name="keywords" content="banjir, sungai musi">'
+    shop = "<div class='taglist'><a href='https://toko.example/'>Beli payung di toko</a></div>"
+    assert page(f"<h1>Judul berita</h1>{STORY}{shop}", head=head).tags == ["banjir", "sungai musi"]
+
+
+def test_navigation_named_like_tags_is_no_tag_list() -> None:
+    menu = "<nav><ul class='tags'><a href='/politik/'>Politik</a></ul></nav>"
+    assert page(f"{menu}<h1>Judul berita</h1>{STORY}").tags == []
