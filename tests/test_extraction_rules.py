@@ -146,6 +146,23 @@ def test_reading_time_card_is_no_author() -> None:
     assert page(f"<h1>Judul berita rapat</h1>{STORY}", head=head).authors == []
 
 
+def test_a_byline_of_one_element_per_name_gives_each_name() -> None:
+    byline = (
+        "<div class='article-byline'><span>Siti Aminah</span> <span>Rudi Hartono</span>"
+        " <span>Dewi Lestari Putri</span></div>"
+    )
+    result = page(f"<h1>Judul berita rapat</h1>{byline}{STORY}")
+    assert result.authors == ["Siti Aminah", "Rudi Hartono", "Dewi Lestari Putri"]
+
+
+@pytest.mark.parametrize(
+    ("byline", "name"), [("신현주 기자", "신현주"), ("山田太郎記者", "山田太郎")]
+)
+def test_a_reporters_title_after_the_name_is_not_part_of_it(byline: str, name: str) -> None:
+    head = f'<meta name="author" content="{byline}">'
+    assert page(f"<h1>Judul berita rapat</h1>{STORY}", head=head).authors == [name]
+
+
 def test_extract_site_uses_its_selectors(tmp_path: Path) -> None:
     folder = FIXTURES / "selectors-custom-layout"
     url = (folder / "url.txt").read_text(encoding="utf-8").strip()

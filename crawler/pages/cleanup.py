@@ -167,6 +167,11 @@ _DATEISH = re.compile(
 
 
 _NAME_EDGES = " .-–—|·•"
+_ROLE_SUFFIX = re.compile(
+    r"(?<=\S)\s*(?:(?:선임|수석|객원|전문)?기자|특파원|記者|记者|特派員|特派员)$"
+)
+"""The reporter's title Korean, Japanese and Chinese bylines write after the name
+("신현주 기자", "山田太郎記者"): not part of the name."""
 
 
 def split_names(text: str) -> list[str]:
@@ -180,6 +185,7 @@ def split_names(text: str) -> list[str]:
     )
     # "Elena Oberholzer (obe)": the desk initials are not part of the name.
     parts = [re.sub(r"\s*\([^()]{1,6}\)\s*$", "", p) for p in parts]
+    parts = [_ROLE_SUFFIX.sub("", p) for p in parts]
     return [p.strip(_NAME_EDGES) for p in parts if p.strip(_NAME_EDGES) and not _DATEISH.search(p)]
 
 

@@ -259,10 +259,15 @@ def _byline_authors(
     if labelled:
         return Found(labelled, "visible", "labelled byline")
     for node in tree.xpath(_BROAD_BYLINE_XPATH)[:_BROAD_BYLINE_NODES]:
-        text = norm(" ".join(node.itertext()))
+        pieces = [piece for piece in (norm(t) for t in node.itertext()) if piece]
+        text = " ".join(pieces)
         if 2 < len(text) <= 80:
             names = credit_names(text) if read_credits(text) else split_names(text)
             found = [n for n in people(names) if _looks_like_a_full_name(n)]
+            if not found and len(pieces) > 1:
+                # One element a name, no separator written between them.
+                found = [n for n in people(pieces) if _looks_like_a_full_name(n)]
+                found = found if len(found) == len(pieces) else []
             if found:
                 return Found(found, "visible", f"<{node.tag} class={node.get('class', '')!r}>")
     return None
