@@ -163,6 +163,19 @@ def test_a_reporters_title_after_the_name_is_not_part_of_it(byline: str, name: s
     assert page(f"<h1>Judul berita rapat</h1>{STORY}", head=head).authors == [name]
 
 
+@pytest.mark.parametrize(
+    ("shown", "name"),
+    [
+        ("Ben Silverman Games Editor", "Ben Silverman"),
+        ("Jane Doe Senior Political Correspondent", "Jane Doe"),
+        ("Anna Giulia Fink", "Anna Giulia Fink"),
+    ],
+)
+def test_a_job_title_after_the_name_is_not_part_of_it(shown: str, name: str) -> None:
+    byline = f"<div class='author'>{shown}</div>"
+    assert page(f"<h1>Judul berita rapat</h1>{byline}{STORY}").authors == [name]
+
+
 def test_extract_site_uses_its_selectors(tmp_path: Path) -> None:
     folder = FIXTURES / "selectors-custom-layout"
     url = (folder / "url.txt").read_text(encoding="utf-8").strip()

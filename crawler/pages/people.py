@@ -108,7 +108,7 @@ class _People:
         """The site's own name where a source credits it (the last resort)."""
 
     def __call__(self, names: list[str]) -> list[str]:
-        named = [n for n in (norm(x) for x in names) if is_name(n)]
+        named = [n for n in (_without_job_title(norm(x)) for x in names) if is_name(n)]
         outlets = [n for n in named if self.is_outlet(n)]
         if outlets and not self.outlets:
             self.outlets = outlets
@@ -127,6 +127,30 @@ class _People:
             or (len(name_key) >= 4 and name_key in site)
             for site in self.sites
         )
+
+
+_JOB_TITLES = frozenset(
+    {"Editor", "Correspondent", "Reporter", "Writer", "Columnist", "Contributor", "Journalist",
+     "Producer"}
+)  # fmt: skip
+_JOB_TITLE_MODIFIERS = 3
+"""Words before the title that belong to it: "Senior Political Correspondent"."""
+
+
+def _without_job_title(name: str) -> str:
+    """``name`` without the job title a byline prints after it ("Ben Silverman Games
+    Editor"), keeping two words of a name at least: a title alone ("Political Editor")
+    is left for the desk-name check, and a three-word name loses no word to a title
+    of one."""
+    words = name.split()
+    if len(words) < 3 or words[-1] not in _JOB_TITLES:
+        return name
+    words.pop()
+    for _ in range(_JOB_TITLE_MODIFIERS):
+        if len(words) <= 2 or not words[-1][:1].isupper():
+            break
+        words.pop()
+    return " ".join(words)
 
 
 def _outside_comments(node: HtmlElement) -> bool:
