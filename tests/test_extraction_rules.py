@@ -176,6 +176,18 @@ def test_a_job_title_after_the_name_is_not_part_of_it(shown: str, name: str) -> 
     assert page(f"<h1>Judul berita rapat</h1>{byline}{STORY}").authors == [name]
 
 
+def test_a_bold_name_signing_the_story_is_its_author_not_its_text() -> None:
+    signed = f"<article><h1>Judul berita rapat</h1>{STORY}"
+    signed += "<p style='text-align:right'><strong>Rudi Hartono</strong></p></article>"
+    result = page(signed)
+    assert result.authors == ["Rudi Hartono"]
+    assert "Rudi Hartono" not in (result.body or "") and "dokter masuk desa" in (result.body or "")
+    # Not bold, or not a name: story text.
+    for ending in ("<p>Rudi Hartono</p>", "<p><strong>Selamat Membaca</strong> Semua</p>"):
+        result = page(f"<article><h1>Judul berita rapat</h1>{STORY}{ending}</article>")
+        assert result.authors == []
+
+
 def test_extract_site_uses_its_selectors(tmp_path: Path) -> None:
     folder = FIXTURES / "selectors-custom-layout"
     url = (folder / "url.txt").read_text(encoding="utf-8").strip()

@@ -21,7 +21,12 @@ from trafilatura import bare_extraction
 from trafilatura.htmlprocessing import convert_to_html
 from trafilatura.xml import xmltotxt
 
-from crawler.pages.cleanup import Cleaned, drop_furniture, split_dateline
+from crawler.pages.cleanup import (
+    Cleaned,
+    drop_furniture,
+    looks_like_a_full_name,
+    split_dateline,
+)
 from crawler.pages.sources import Sources
 from crawler.pages.texts import WORDS, key, norm, unescape
 from kabar.core.html import sanitize_tree
@@ -65,6 +70,8 @@ _ASIDE_XPATH = lxml.etree.XPath(
 """A fast first pass for :data:`_ASIDE_NAME` (class names are written in lower case)."""
 _LAYOUT_CELL_CHARS = 150
 """A table cell with this much text, broken into lines, holds a story: the table is layout."""
+_MIN_SIGNED_PARAGRAPHS = 3
+"""A story this long may be signed by a paragraph of just the writer's name."""
 _TRUNCATION = re.compile(r"\s*(?:\[…\]|\[\.\.\.\]|…|\.\.\.)\s*$")
 
 Block = tuple[lxml.etree._Element, list[str]]
@@ -223,12 +230,46 @@ class BodyText:
         """The story's paragraphs, with the credits and the dateline place found on the way."""
         paragraphs = self._confirmed_by_article_body(self.lines)
         paragraphs = self._without_asides(self._without_link_teasers(paragraphs))
-        return drop_furniture(
+        cleaned = drop_furniture(
             paragraphs,
             headlines=self._headlines(),
             names=self._names(),
             site_names=self.site_names,
         )
+        return self._without_bold_names(cleaned)
+
+    def _without_bold_names(self, cleaned: Cleaned) -> Cleaned:
+        """The story without a writer's name set in bold as its first or last paragraph
+        ("<p><strong>Jane Doe</strong></p>"), which credits that name instead.
+
+        Sites without a byline field sign the story so; the name is no story text. Only a
+        paragraph that is nothing but bold text shaped like a full name counts.
+        """
+        paragraphs, kept = list(cleaned.paragraphs), list(cleaned.kept)
+        if len(paragraphs) < _MIN_SIGNED_PARAGRAPHS:
+            return cleaned
+        signed: list[str] = []
+        for position in (len(paragraphs) - 1, 0):
+            text = paragraphs[position]
+            if looks_like_a_full_name(text) and self._shown_in_bold(text):
+                signed.insert(0, text)
+                del paragraphs[position], kept[position]
+        if not signed:
+            return cleaned
+        credited = [*cleaned.credited, *signed]
+        return Cleaned(paragraphs, kept, credited, cleaned.location)
+
+    def _shown_in_bold(self, text: str) -> bool:
+        """Whether a paragraph of the page is ``text`` in bold, and nothing else."""
+        try:
+            found = self.tree.xpath(
+                "//body//p[normalize-space() = $t]"
+                "[.//strong[normalize-space() = $t] or .//b[normalize-space() = $t]]",
+                t=text,
+            )
+        except lxml.etree.XPathError:
+            return False
+        return bool(found)
 
     @cached_property
     def _link_keys(self) -> set[str]:

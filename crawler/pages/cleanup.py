@@ -22,6 +22,7 @@ __all__ = [
     "credit_names",
     "drop_furniture",
     "is_desk_name",
+    "looks_like_a_full_name",
     "merge_names",
     "read_credits",
     "split_dateline",
@@ -172,6 +173,18 @@ _ROLE_SUFFIX = re.compile(
 )
 """The reporter's title Korean, Japanese and Chinese bylines write after the name
 ("신현주 기자", "山田太郎記者"): not part of the name."""
+
+
+_NAME_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+"""One word of a name: letters, or letters joined by hyphens and apostrophes
+("Kirchner-Rätsch", "O'Brien", "N’Diaye")."""
+
+
+def looks_like_a_full_name(name: str) -> bool:
+    """Two to four words, each capitalised: what a class-word guess must look like
+    (a menu's "capital" or an agency's "dpa" must not pass)."""
+    words = name.split()
+    return 2 <= len(words) <= 4 and all(w[0].isupper() and _NAME_WORD.fullmatch(w) for w in words)
 
 
 def split_names(text: str) -> list[str]:

@@ -16,6 +16,7 @@ from lxml.html import HtmlElement
 from crawler.pages.cleanup import (
     credit_names,
     is_desk_name,
+    looks_like_a_full_name,
     merge_names,
     read_credits,
     split_names,
@@ -287,26 +288,14 @@ def _byline_authors(
         text = " ".join(pieces)
         if 2 < len(text) <= 80:
             names = credit_names(text) if read_credits(text) else split_names(text)
-            found = [n for n in people(names) if _looks_like_a_full_name(n)]
+            found = [n for n in people(names) if looks_like_a_full_name(n)]
             if not found and len(pieces) > 1:
                 # One element a name, no separator written between them.
-                found = [n for n in people(pieces) if _looks_like_a_full_name(n)]
+                found = [n for n in people(pieces) if looks_like_a_full_name(n)]
                 found = found if len(found) == len(pieces) else []
             if found:
                 return Found(found, "visible", f"<{node.tag} class={node.get('class', '')!r}>")
     return None
-
-
-_NAME_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
-"""One word of a name: letters, or letters joined by hyphens and apostrophes
-("Kirchner-Rätsch", "O'Brien", "N’Diaye")."""
-
-
-def _looks_like_a_full_name(name: str) -> bool:
-    """Two to four words, each capitalised: what a class-word guess must look like
-    (a menu's "capital" or an agency's "dpa" must not pass)."""
-    words = name.split()
-    return 2 <= len(words) <= 4 and all(w[0].isupper() and _NAME_WORD.fullmatch(w) for w in words)
 
 
 def _labelled_byline(tree: HtmlElement) -> list[str]:
