@@ -81,6 +81,35 @@ def test_embed_consent_placeholder_text_is_dropped() -> None:
     assert "dokter masuk desa" in text and "instansi vertikal" in text
 
 
+def _story_chunk(part: str, paragraphs: int) -> str:
+    """One part of a story split between layout grids, an ad row after it."""
+    text = "".join(
+        f"<p>Bagian {part} paragraf {n}: pemerintah kabupaten menggelar rapat koordinasi "
+        f"bersama seluruh camat untuk membahas rencana pembangunan jalan desa nomor {n} "
+        "dan perbaikan jembatan di wilayah perairan yang rusak sejak banjir tahun lalu.</p>"
+        for n in range(1, paragraphs + 1)
+    )
+    return (
+        "<div class='grid'><div class='grid-item content'><div class='body article__body'>"
+        f"<div class='body__inner-container'>{text}</div></div></div>"
+        "<div class='grid-item aside'><aside><div class='ad'></div></aside></div></div>"
+        "<div class='row ad'><div class='ad-slot'></div></div>"
+    )
+
+
+def test_a_story_split_in_containers_of_one_class_is_read_whole() -> None:
+    chunks = _story_chunk("satu", 6) + _story_chunk("dua", 3) + _story_chunk("tiga", 3)
+    body = page(f"<article><header><h1>Judul berita rapat</h1></header>{chunks}</article>").body
+    for part in ("satu", "dua", "tiga"):
+        assert f"Bagian {part} paragraf 3" in (body or "")
+
+
+def test_a_short_box_of_the_storys_class_is_not_a_part_of_it() -> None:
+    box = "<div class='body__inner-container'><p>Langganan berita pilihan setiap pagi.</p></div>"
+    html = f"<article><h1>Judul berita rapat</h1>{_story_chunk('satu', 6)}</article>{box}"
+    assert "Langganan" not in (page(html).body or "")
+
+
 def test_standfirst_shown_in_the_article_opens_the_body() -> None:
     summary = (
         "Bupati mengumpulkan seluruh camat untuk menyusun prioritas pembangunan desa "

@@ -9,6 +9,7 @@ HTML. The lead and the dateline place come from the same cleaning.
 from __future__ import annotations
 
 import copy
+import itertools
 import logging
 import re
 from collections.abc import Callable, Collection
@@ -118,6 +119,79 @@ def extract_main(tree: HtmlElement, url: str) -> lxml.etree._Element | None:
         logger.warning("body extraction failed for %s: %r", url, exc)
         return None
     return None if document is None or isinstance(document, dict) else document.body
+
+
+_SPLIT_PARTS_MAX = 6
+"""More containers of one class than this are a listing's cards, not one story's parts."""
+_SPLIT_PART_MIN_CHARS = 150
+"""A story part holds a paragraph at least this long (a card's teaser is shorter)."""
+_SPLIT_GAIN = 1.2
+"""The joined parts must say this much more than the one trafilatura chose."""
+_SPLIT_ANCESTORS = 4
+_CLASSED = lxml.etree.XPath("//body//*[@class]")
+
+
+def extract_story(tree: HtmlElement, url: str) -> lxml.etree._Element | None:
+    """trafilatura's main content, with the rest of a story the page splits in parts.
+
+    Some sites break the story into several containers of one class (an ad, a teaser
+    or a newsletter box between them); trafilatura keeps the largest part. When the
+    paragraph it starts with stands in such a container, every part is extracted, in
+    page order.
+    """
+    main = extract_main(tree, url)
+    parts = _story_parts(tree, main)
+    if main is None or not parts:
+        return main
+    joined = extract_selected(list(parts), url)
+    if joined is None:
+        return main
+    before = len("".join(main.itertext()))
+    return joined if len("".join(joined.itertext())) >= _SPLIT_GAIN * before else main
+
+
+def _story_parts(tree: HtmlElement, main: lxml.etree._Element | None) -> list[HtmlElement]:
+    """The containers of the story's class when there are several, else []."""
+    if main is None:
+        return []
+    first = next((norm(xmltotxt(child, False)) for child in main if len(child) or child.text), "")
+    if len(first) < 40:
+        return []
+    try:
+        found = tree.xpath("//body//p[contains(normalize-space(), $s)]", s=first[:40])
+    except lxml.etree.XPathError:
+        return []
+    if not found:
+        return []
+    classed: list[tuple[HtmlElement, set[str]]] | None = None
+    for ancestor in itertools.islice(found[0].iterancestors(), _SPLIT_ANCESTORS):
+        name = ancestor.get("class")
+        if not name or not name.split() or ancestor.tag in ("body", "html"):
+            continue
+        if classed is None:
+            classed = [
+                (e, set(e.get("class", "").split()))
+                for e in _CLASSED(tree)
+                if isinstance(e, HtmlElement)
+            ]
+        parts = _same_class(classed, set(name.split()))
+        if not 2 <= len(parts) <= _SPLIT_PARTS_MAX:
+            continue
+        if any(p is not q and p in q.iterancestors() for p in parts for q in parts):
+            return []  # nested: one container, not parts
+        stories = [p for p in parts if _holds_story_text(p)]
+        return stories if len(stories) >= 2 else []
+    return []
+
+
+def _same_class(classed: list[tuple[HtmlElement, set[str]]], words: set[str]) -> list[HtmlElement]:
+    """Elements classed like ``words``: the same class words, or all of them and a
+    modifier ("body articleBody" and "body articleBody -bottom-space")."""
+    return [e for e, own in classed if own and (words <= own or own <= words)]
+
+
+def _holds_story_text(element: HtmlElement) -> bool:
+    return any(len(norm(p.text_content())) >= _SPLIT_PART_MIN_CHARS for p in element.iter("p"))
 
 
 def extract_selected(nodes: list[HtmlElement | str], url: str) -> lxml.etree._Element | None:
