@@ -55,6 +55,61 @@ def test_caption_and_fact_box_text_is_dropped() -> None:
     assert caption not in text and fact not in text and "dokter masuk desa" in text
 
 
+def test_embed_consent_placeholder_text_is_dropped() -> None:
+    notice = (
+        "Deine Privatsphäre-Einstellungen verhindern das Laden und Anzeigen aller externen "
+        "Inhalte (z.B. Grafiken, Tabellen) und Sozialen Netzwerke."
+    )
+    placeholder = (
+        "<div class='privacy-placeholder'><h3>Externer Inhalt nicht verfügbar</h3>"
+        f"<p>{notice}</p></div>"
+    )
+    paragraphs = STORY.split("</p>")
+    body = (
+        "<article><h1>Judul berita rapat koordinasi</h1>"
+        + "</p>".join(paragraphs[:1])
+        + "</p>"
+        + placeholder
+        + "</p>".join(paragraphs[1:2])
+        + "</p>"
+        + placeholder.replace("privacy-placeholder", "sp-placeholder")
+        + "</p>".join(paragraphs[2:])
+        + "</article>"
+    )
+    text = page(body).body or ""
+    assert notice not in text and "Externer Inhalt" not in text
+    assert "dokter masuk desa" in text and "instansi vertikal" in text
+
+
+def _story_chunk(part: str, paragraphs: int) -> str:
+    """One part of a story split between layout grids, an ad row after it."""
+    text = "".join(
+        f"<p>Bagian {part} paragraf {n}: pemerintah kabupaten menggelar rapat koordinasi "
+        f"bersama seluruh camat untuk membahas rencana pembangunan jalan desa nomor {n} "
+        "dan perbaikan jembatan di wilayah perairan yang rusak sejak banjir tahun lalu.</p>"
+        for n in range(1, paragraphs + 1)
+    )
+    return (
+        "<div class='grid'><div class='grid-item content'><div class='body article__body'>"
+        f"<div class='body__inner-container'>{text}</div></div></div>"
+        "<div class='grid-item aside'><aside><div class='ad'></div></aside></div></div>"
+        "<div class='row ad'><div class='ad-slot'></div></div>"
+    )
+
+
+def test_a_story_split_in_containers_of_one_class_is_read_whole() -> None:
+    chunks = _story_chunk("satu", 6) + _story_chunk("dua", 3) + _story_chunk("tiga", 3)
+    body = page(f"<article><header><h1>Judul berita rapat</h1></header>{chunks}</article>").body
+    for part in ("satu", "dua", "tiga"):
+        assert f"Bagian {part} paragraf 3" in (body or "")
+
+
+def test_a_short_box_of_the_storys_class_is_not_a_part_of_it() -> None:
+    box = "<div class='body__inner-container'><p>Langganan berita pilihan setiap pagi.</p></div>"
+    html = f"<article><h1>Judul berita rapat</h1>{_story_chunk('satu', 6)}</article>{box}"
+    assert "Langganan" not in (page(html).body or "")
+
+
 def test_standfirst_shown_in_the_article_opens_the_body() -> None:
     summary = (
         "Bupati mengumpulkan seluruh camat untuk menyusun prioritas pembangunan desa "
@@ -91,6 +146,77 @@ def test_an_outlet_is_not_an_author(outlet: str) -> None:
     assert page(byline + STORY, head=head).authors == ["Alvin Hariyanto"]
 
 
+@pytest.mark.parametrize("name", ["Siti Hasan-Basri", "Liam O'Brien", "Awa N’Diaye"])
+def test_a_class_word_byline_may_hold_a_hyphenated_or_apostrophe_name(name: str) -> None:
+    byline = f"<div class='meta'>Senin, 17 Juli 2023 | <span class='authorname'>{name}</span></div>"
+    assert page(f"<h1>Judul berita rapat</h1>{byline}{STORY}").authors == [name]
+
+
+@pytest.mark.parametrize(
+    "card",
+    [
+        '<meta name="twitter:label1" content="Ditulis oleh">'
+        '<meta name="twitter:data1" content="Rina Kartika">'
+        '<meta name="twitter:label2" content="Estimasi waktu membaca">'
+        '<meta name="twitter:data2" content="3 menit">',
+        '<meta name="twitter:misc:Written by" content="Rina Kartika">',
+    ],
+)
+def test_seo_plugin_card_names_the_author_when_the_author_meta_is_an_address(card: str) -> None:
+    head = '<meta name="author" content="rina@berita.example.id">' + card
+    assert page(f"<h1>Judul berita rapat</h1>{STORY}", head=head).authors == ["Rina Kartika"]
+
+
+def test_reading_time_card_is_no_author() -> None:
+    head = (
+        '<meta name="twitter:label1" content="Est. reading time">'
+        '<meta name="twitter:data1" content="4 minutes">'
+    )
+    assert page(f"<h1>Judul berita rapat</h1>{STORY}", head=head).authors == []
+
+
+def test_a_byline_of_one_element_per_name_gives_each_name() -> None:
+    byline = (
+        "<div class='article-byline'><span>Siti Aminah</span> <span>Rudi Hartono</span>"
+        " <span>Dewi Lestari Putri</span></div>"
+    )
+    result = page(f"<h1>Judul berita rapat</h1>{byline}{STORY}")
+    assert result.authors == ["Siti Aminah", "Rudi Hartono", "Dewi Lestari Putri"]
+
+
+@pytest.mark.parametrize(
+    ("byline", "name"), [("신현주 기자", "신현주"), ("山田太郎記者", "山田太郎")]
+)
+def test_a_reporters_title_after_the_name_is_not_part_of_it(byline: str, name: str) -> None:
+    head = f'<meta name="author" content="{byline}">'
+    assert page(f"<h1>Judul berita rapat</h1>{STORY}", head=head).authors == [name]
+
+
+@pytest.mark.parametrize(
+    ("shown", "name"),
+    [
+        ("Ben Silverman Games Editor", "Ben Silverman"),
+        ("Jane Doe Senior Political Correspondent", "Jane Doe"),
+        ("Anna Giulia Fink", "Anna Giulia Fink"),
+    ],
+)
+def test_a_job_title_after_the_name_is_not_part_of_it(shown: str, name: str) -> None:
+    byline = f"<div class='author'>{shown}</div>"
+    assert page(f"<h1>Judul berita rapat</h1>{byline}{STORY}").authors == [name]
+
+
+def test_a_bold_name_signing_the_story_is_its_author_not_its_text() -> None:
+    signed = f"<article><h1>Judul berita rapat</h1>{STORY}"
+    signed += "<p style='text-align:right'><strong>Rudi Hartono</strong></p></article>"
+    result = page(signed)
+    assert result.authors == ["Rudi Hartono"]
+    assert "Rudi Hartono" not in (result.body or "") and "dokter masuk desa" in (result.body or "")
+    # Not bold, or not a name: story text.
+    for ending in ("<p>Rudi Hartono</p>", "<p><strong>Selamat Membaca</strong> Semua</p>"):
+        result = page(f"<article><h1>Judul berita rapat</h1>{STORY}{ending}</article>")
+        assert result.authors == []
+
+
 def test_extract_site_uses_its_selectors(tmp_path: Path) -> None:
     folder = FIXTURES / "selectors-custom-layout"
     url = (folder / "url.txt").read_text(encoding="utf-8").strip()
@@ -110,6 +236,38 @@ def test_extract_site_uses_its_selectors(tmp_path: Path) -> None:
     assert record["title"] == "Sungai Musi Meluap, Ratusan Rumah di Seberang Ulu Terendam"
     assert record["authors"] == ["Siti Aminah"]
     assert record["published_at"] == "2023-07-17T16:45:00+07:00"
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Veröffentlicht am 13. Mai 2026 um 15:44", datetime(2026, 5, 13, 15, 44, tzinfo=WIB)),
+        ("Publié le 29 janvier 2026 à 18:40", datetime(2026, 1, 29, 18, 40, tzinfo=WIB)),
+        ("13 de mayo de 2026 a las 10:20", datetime(2026, 5, 13, 10, 20, tzinfo=WIB)),
+        ("Pubblicato il 3 maggio 2024 alle 09:05", datetime(2024, 5, 3, 9, 5, tzinfo=WIB)),
+        ("Atualizado em 2 de março de 2025 às 07:30", datetime(2025, 3, 2, 7, 30, tzinfo=WIB)),
+    ],
+)
+def test_a_date_line_in_another_language_is_read(line: str, expected: datetime) -> None:
+    result = page(f"<h1>Judul berita rapat</h1><div class='date'>{line}</div>{STORY}")
+    assert result.published_at == expected
+
+
+def test_a_teasers_date_inside_its_link_is_not_the_articles() -> None:
+    related = "".join(
+        f"<li><a href='https://berita.example.id/lain-{day}/'><h3>Berita lain yang juga "
+        f"dibaca banyak orang nomor {day}</h3><span class='date'>{day}/07/2023</span></a></li>"
+        for day in (12, 11)
+    )
+    own = "<a href='https://berita.example.id/2023/07/17/rapat/'><span class='date'>"
+    own += "17/07/2023 10:15 WIB</span></a>"
+    body = f"<h1>Judul berita rapat</h1>{STORY}<ul class='related'>{related}</ul>"
+    report = page(body, url="https://berita.example.id/berita/rapat-camat").explain()
+    # Only htmldate's guess is left (it reads any date on the page), no shown date line.
+    assert all(c["source"] != "visible" for c in report["published_at"]["candidates"])
+    assert page(f"<h1>Judul berita rapat</h1>{own}{STORY}<ul>{related}</ul>").published_at == (
+        datetime(2023, 7, 17, 10, 15, tzinfo=WIB)
+    )
 
 
 def test_htmldate_finds_the_day_when_nothing_else_does() -> None:
@@ -290,3 +448,27 @@ def test_field_sources_say_where_each_field_came_from() -> None:
     assert sources["published_at"] == "visible"  # the shown WIB time beat the JSON-LD "Z"
     assert sources["modified_at"] == "json-ld"
     assert sources["image_url"] is None
+
+
+# --- tags ----------------------------------------------------------------------
+
+
+def test_a_visible_tag_list_gives_the_tags_when_nothing_else_does() -> None:
+    tag_list = (
+        "<div class='articleTags'><a href='/tag/banjir/'>Banjir,</a>"
+        "<a href='/tag/sungai-musi/'>Sungai Musi</a></div>"
+    )
+    # WordPress classes the article "tag-banjir": that is not a tag list.
+    body = f"<article class='post tag-banjir'><h1>Judul berita</h1>{STORY}{tag_list}</article>"
+    assert page(body).tags == ["Banjir", "Sungai Musi"]
+
+
+def test_meta_keywords_beat_a_visible_list_named_like_tags() -> None:
+    head = '<meta name="keywords" content="banjir, sungai musi">'
+    shop = "<div class='taglist'><a href='https://toko.example/'>Beli payung di toko</a></div>"
+    assert page(f"<h1>Judul berita</h1>{STORY}{shop}", head=head).tags == ["banjir", "sungai musi"]
+
+
+def test_navigation_named_like_tags_is_no_tag_list() -> None:
+    menu = "<nav><ul class='tags'><a href='/politik/'>Politik</a></ul></nav>"
+    assert page(f"{menu}<h1>Judul berita</h1>{STORY}").tags == []

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from crawler.pages import ExtractionError
 from crawler.pages.address import canonical_candidates
-from crawler.pages.body import BodyText, extract_main, extract_selected
+from crawler.pages.body import BodyText, extract_selected, extract_story
 from crawler.pages.classify import ARTICLE_THRESHOLD, article_score, content_score
 from crawler.pages.document import MAX_ELEMENTS, MAX_HTML_CHARS, parse_html
 from crawler.pages.fields import field, field_names
@@ -334,7 +334,7 @@ class ArticlePage:
     @cached_property
     def _body(self) -> BodyText:
         selected = self._selected("body")
-        main = selected.value if selected.chosen else extract_main(self.tree, self.url)
+        main = selected.value if selected.chosen else extract_story(self.tree, self.url)
         return BodyText(
             self.tree,
             self.url,

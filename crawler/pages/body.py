@@ -9,6 +9,7 @@ HTML. The lead and the dateline place come from the same cleaning.
 from __future__ import annotations
 
 import copy
+import itertools
 import logging
 import re
 from collections.abc import Callable, Collection
@@ -21,7 +22,12 @@ from trafilatura import bare_extraction
 from trafilatura.htmlprocessing import convert_to_html
 from trafilatura.xml import xmltotxt
 
-from crawler.pages.cleanup import Cleaned, drop_furniture, split_dateline
+from crawler.pages.cleanup import (
+    Cleaned,
+    drop_furniture,
+    looks_like_a_full_name,
+    split_dateline,
+)
 from crawler.pages.sources import Sources
 from crawler.pages.texts import WORDS, key, norm, unescape
 from kabar.core.html import sanitize_tree
@@ -38,20 +44,35 @@ _LINK_LABEL = re.compile(r"^(?:[^\W\d_][^\W\d_ ]*(?: [^\W\d_]+){0,3} ?[:|]|[-–
 _MIN_ASIDE_PART = 25
 """A line this long (in letters and digits) found inside an aside's text belongs to it."""
 _ASIDE_NAME = re.compile(
-    r"(?<![a-z])(?:caption|factbox|infobox|facts?|bio|tweet|disclaimer)(?![a-z])", re.I
+    r"(?<![a-z])(?:caption|factbox|infobox|facts?|bio|tweet|disclaimer|consent|placeholder)"
+    r"(?![a-z])",
+    re.I,
 )
-"""Class words of containers whose text is not the story's (``<figcaption>`` too)."""
+"""Class words of containers whose text is not the story's (``<figcaption>`` too): an
+embed's consent placeholder ("External content: your privacy settings block it") is
+the site's, repeated at every embed."""
 _ASIDE_XPATH = lxml.etree.XPath(
     "//body//figcaption | //body//*[@class]["
     + " or ".join(
         f"contains(@class, '{word}')"
-        for word in ("caption", "fact", "infobox", "bio", "tweet", "disclaimer")
+        for word in (
+            "caption",
+            "fact",
+            "infobox",
+            "bio",
+            "tweet",
+            "disclaimer",
+            "consent",
+            "placeholder",
+        )
     )
     + "]"
 )
 """A fast first pass for :data:`_ASIDE_NAME` (class names are written in lower case)."""
 _LAYOUT_CELL_CHARS = 150
 """A table cell with this much text, broken into lines, holds a story: the table is layout."""
+_MIN_SIGNED_PARAGRAPHS = 3
+"""A story this long may be signed by a paragraph of just the writer's name."""
 _TRUNCATION = re.compile(r"\s*(?:\[…\]|\[\.\.\.\]|…|\.\.\.)\s*$")
 
 Block = tuple[lxml.etree._Element, list[str]]
@@ -98,6 +119,79 @@ def extract_main(tree: HtmlElement, url: str) -> lxml.etree._Element | None:
         logger.warning("body extraction failed for %s: %r", url, exc)
         return None
     return None if document is None or isinstance(document, dict) else document.body
+
+
+_SPLIT_PARTS_MAX = 6
+"""More containers of one class than this are a listing's cards, not one story's parts."""
+_SPLIT_PART_MIN_CHARS = 150
+"""A story part holds a paragraph at least this long (a card's teaser is shorter)."""
+_SPLIT_GAIN = 1.2
+"""The joined parts must say this much more than the one trafilatura chose."""
+_SPLIT_ANCESTORS = 4
+_CLASSED = lxml.etree.XPath("//body//*[@class]")
+
+
+def extract_story(tree: HtmlElement, url: str) -> lxml.etree._Element | None:
+    """trafilatura's main content, with the rest of a story the page splits in parts.
+
+    Some sites break the story into several containers of one class (an ad, a teaser
+    or a newsletter box between them); trafilatura keeps the largest part. When the
+    paragraph it starts with stands in such a container, every part is extracted, in
+    page order.
+    """
+    main = extract_main(tree, url)
+    parts = _story_parts(tree, main)
+    if main is None or not parts:
+        return main
+    joined = extract_selected(list(parts), url)
+    if joined is None:
+        return main
+    before = len("".join(main.itertext()))
+    return joined if len("".join(joined.itertext())) >= _SPLIT_GAIN * before else main
+
+
+def _story_parts(tree: HtmlElement, main: lxml.etree._Element | None) -> list[HtmlElement]:
+    """The containers of the story's class when there are several, else []."""
+    if main is None:
+        return []
+    first = next((norm(xmltotxt(child, False)) for child in main if len(child) or child.text), "")
+    if len(first) < 40:
+        return []
+    try:
+        found = tree.xpath("//body//p[contains(normalize-space(), $s)]", s=first[:40])
+    except lxml.etree.XPathError:
+        return []
+    if not found:
+        return []
+    classed: list[tuple[HtmlElement, set[str]]] | None = None
+    for ancestor in itertools.islice(found[0].iterancestors(), _SPLIT_ANCESTORS):
+        name = ancestor.get("class")
+        if not name or not name.split() or ancestor.tag in ("body", "html"):
+            continue
+        if classed is None:
+            classed = [
+                (e, set(e.get("class", "").split()))
+                for e in _CLASSED(tree)
+                if isinstance(e, HtmlElement)
+            ]
+        parts = _same_class(classed, set(name.split()))
+        if not 2 <= len(parts) <= _SPLIT_PARTS_MAX:
+            continue
+        if any(p is not q and p in q.iterancestors() for p in parts for q in parts):
+            return []  # nested: one container, not parts
+        stories = [p for p in parts if _holds_story_text(p)]
+        return stories if len(stories) >= 2 else []
+    return []
+
+
+def _same_class(classed: list[tuple[HtmlElement, set[str]]], words: set[str]) -> list[HtmlElement]:
+    """Elements classed like ``words``: the same class words, or all of them and a
+    modifier ("body articleBody" and "body articleBody -bottom-space")."""
+    return [e for e, own in classed if own and (words <= own or own <= words)]
+
+
+def _holds_story_text(element: HtmlElement) -> bool:
+    return any(len(norm(p.text_content())) >= _SPLIT_PART_MIN_CHARS for p in element.iter("p"))
 
 
 def extract_selected(nodes: list[HtmlElement | str], url: str) -> lxml.etree._Element | None:
@@ -210,12 +304,46 @@ class BodyText:
         """The story's paragraphs, with the credits and the dateline place found on the way."""
         paragraphs = self._confirmed_by_article_body(self.lines)
         paragraphs = self._without_asides(self._without_link_teasers(paragraphs))
-        return drop_furniture(
+        cleaned = drop_furniture(
             paragraphs,
             headlines=self._headlines(),
             names=self._names(),
             site_names=self.site_names,
         )
+        return self._without_bold_names(cleaned)
+
+    def _without_bold_names(self, cleaned: Cleaned) -> Cleaned:
+        """The story without a writer's name set in bold as its first or last paragraph
+        ("<p><strong>Jane Doe</strong></p>"), which credits that name instead.
+
+        Sites without a byline field sign the story so; the name is no story text. Only a
+        paragraph that is nothing but bold text shaped like a full name counts.
+        """
+        paragraphs, kept = list(cleaned.paragraphs), list(cleaned.kept)
+        if len(paragraphs) < _MIN_SIGNED_PARAGRAPHS:
+            return cleaned
+        signed: list[str] = []
+        for position in (len(paragraphs) - 1, 0):
+            text = paragraphs[position]
+            if looks_like_a_full_name(text) and self._shown_in_bold(text):
+                signed.insert(0, text)
+                del paragraphs[position], kept[position]
+        if not signed:
+            return cleaned
+        credited = [*cleaned.credited, *signed]
+        return Cleaned(paragraphs, kept, credited, cleaned.location)
+
+    def _shown_in_bold(self, text: str) -> bool:
+        """Whether a paragraph of the page is ``text`` in bold, and nothing else."""
+        try:
+            found = self.tree.xpath(
+                "//body//p[normalize-space() = $t]"
+                "[.//strong[normalize-space() = $t] or .//b[normalize-space() = $t]]",
+                t=text,
+            )
+        except lxml.etree.XPathError:
+            return False
+        return bool(found)
 
     @cached_property
     def _link_keys(self) -> set[str]:

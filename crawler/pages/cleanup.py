@@ -22,6 +22,7 @@ __all__ = [
     "credit_names",
     "drop_furniture",
     "is_desk_name",
+    "looks_like_a_full_name",
     "merge_names",
     "read_credits",
     "split_dateline",
@@ -167,6 +168,23 @@ _DATEISH = re.compile(
 
 
 _NAME_EDGES = " .-–—|·•"
+_ROLE_SUFFIX = re.compile(
+    r"(?<=\S)\s*(?:(?:선임|수석|객원|전문)?기자|특파원|記者|记者|特派員|特派员)$"
+)
+"""The reporter's title Korean, Japanese and Chinese bylines write after the name
+("신현주 기자", "山田太郎記者"): not part of the name."""
+
+
+_NAME_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+"""One word of a name: letters, or letters joined by hyphens and apostrophes
+("Kirchner-Rätsch", "O'Brien", "N’Diaye")."""
+
+
+def looks_like_a_full_name(name: str) -> bool:
+    """Two to four words, each capitalised: what a class-word guess must look like
+    (a menu's "capital" or an agency's "dpa" must not pass)."""
+    words = name.split()
+    return 2 <= len(words) <= 4 and all(w[0].isupper() and _NAME_WORD.fullmatch(w) for w in words)
 
 
 def split_names(text: str) -> list[str]:
@@ -180,6 +198,7 @@ def split_names(text: str) -> list[str]:
     )
     # "Elena Oberholzer (obe)": the desk initials are not part of the name.
     parts = [re.sub(r"\s*\([^()]{1,6}\)\s*$", "", p) for p in parts]
+    parts = [_ROLE_SUFFIX.sub("", p) for p in parts]
     return [p.strip(_NAME_EDGES) for p in parts if p.strip(_NAME_EDGES) and not _DATEISH.search(p)]
 
 

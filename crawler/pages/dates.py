@@ -51,7 +51,27 @@ MONTHS: dict[str, int] = {
     # English
     "january": 1, "february": 2, "march": 3, "may": 5, "june": 6, "july": 7,
     "august": 8, "aug": 8, "october": 10, "oct": 10, "december": 12, "dec": 12,
+    # German and Dutch
+    "januar": 1, "jänner": 1, "jän": 1, "februar": 2, "märz": 3, "mär": 3, "maart": 3,
+    "mai": 5, "augustus": 8, "dezember": 12, "dez": 12,
+    # French
+    "janvier": 1, "janv": 1, "février": 2, "févr": 2, "fév": 2, "mars": 3, "avril": 4,
+    "avr": 4, "juin": 6, "juillet": 7, "juil": 7, "août": 8, "septembre": 9,
+    "octobre": 10, "novembre": 11, "décembre": 12, "déc": 12,
+    # Spanish and Portuguese
+    "enero": 1, "ene": 1, "febrero": 2, "marzo": 3, "abril": 4, "abr": 4, "mayo": 5,
+    "junio": 6, "julio": 7, "agosto": 8, "ago": 8, "septiembre": 9, "setiembre": 9,
+    "octubre": 10, "noviembre": 11, "diciembre": 12, "dic": 12,
+    "janeiro": 1, "fevereiro": 2, "fev": 2, "março": 3, "maio": 5, "junho": 6,
+    "julho": 7, "setembro": 9, "set": 9, "outubro": 10, "out": 10, "dezembro": 12,
+    # Italian
+    "gennaio": 1, "gen": 1, "febbraio": 2, "aprile": 4, "maggio": 5, "mag": 5,
+    "giugno": 6, "giu": 6, "luglio": 7, "lug": 7, "settembre": 9, "ottobre": 10,
+    "ott": 10, "dicembre": 12,
 }  # fmt: skip
+"""Month names and abbreviations: Indonesian first, then the languages of the other
+news sites kabar reads (a date line in German or Spanish is as much the page's as one in
+Indonesian)."""
 
 _MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _ZONE = (
@@ -59,15 +79,19 @@ _ZONE = (
     r"(?:\s*(?P<zone_offset>[+-]\s*\d{1,2}(?:[:.]?\d\d)?))?\)?(?![\w+-]))?"
 )
 """WIB/WITA/WIT, or UTC/GMT with an optional offset ("GMT+7", "UTC +07:00")."""
-_SEPARATOR = r"(?:\s*(?:[,|/\-–—•·]|\bpukul\b|\bjam\b|\bat\b)\s*)*"
-"""Between a date and its time: "|", ",", "-", "/", "pukul", or several ("| Pukul")."""
+_SEPARATOR = (
+    r"(?:\s*(?:[,|/\-–—•·]|\bpukul\b|\bjam\b|\bat\b|\bum\b|\bà\b|\ba\s+las\b|\balle\b|"
+    r"\bàs\b|\bom\b)\s*)*"
+)
+"""Between a date and its time: "|", ",", "-", "/", "pukul", or several ("| Pukul"); "at",
+"um", "à", "a las", "alle", "às", "om" in other languages."""
 _CLOCK = (
     r"(?P<hour>[01]?\d|2[0-3])[:.](?P<minute>[0-5]\d)(?:[:.](?P<second>[0-5]\d))?(?!\d|[.:]\d)"
     r"(?:\s*(?P<ampm>[ap]\.?m\.?)(?!\w))?"
 )
 _TIME = r"(?:(?:" + _SEPARATOR + r"|\s+)" + _CLOCK + _ZONE + r")?"
-_DAY_MONTH = r"(?:\s+|\s*[-/]\s*)"
-"""Between a day and a month name: "17 Juli", "17-Jul-2023"."""
+_DAY_MONTH = r"(?:\s+de\s+|\s+|\s*[-/]\s*)"
+"""Between a day and a month name: "17 Juli", "17-Jul-2023", "17 de julio de 2023"."""
 
 _PATTERNS: tuple[re.Pattern[str], ...] = (
     # 17 Juli 2023 10:15 WIB / 17 Jul. 2023, 10.15 / 17-Jul-2023 | 10:15

@@ -16,6 +16,7 @@ from lxml.html import HtmlElement
 from crawler.pages.cleanup import (
     credit_names,
     is_desk_name,
+    looks_like_a_full_name,
     merge_names,
     read_credits,
     split_names,
@@ -108,7 +109,7 @@ class _People:
         """The site's own name where a source credits it (the last resort)."""
 
     def __call__(self, names: list[str]) -> list[str]:
-        named = [n for n in (norm(x) for x in names) if is_name(n)]
+        named = [n for n in (_without_job_title(norm(x)) for x in names) if is_name(n)]
         outlets = [n for n in named if self.is_outlet(n)]
         if outlets and not self.outlets:
             self.outlets = outlets
@@ -127,6 +128,30 @@ class _People:
             or (len(name_key) >= 4 and name_key in site)
             for site in self.sites
         )
+
+
+_JOB_TITLES = frozenset(
+    {"Editor", "Correspondent", "Reporter", "Writer", "Columnist", "Contributor", "Journalist",
+     "Producer"}
+)  # fmt: skip
+_JOB_TITLE_MODIFIERS = 3
+"""Words before the title that belong to it: "Senior Political Correspondent"."""
+
+
+def _without_job_title(name: str) -> str:
+    """``name`` without the job title a byline prints after it ("Ben Silverman Games
+    Editor"), keeping two words of a name at least: a title alone ("Political Editor")
+    is left for the desk-name check, and a three-word name loses no word to a title
+    of one."""
+    words = name.split()
+    if len(words) < 3 or words[-1] not in _JOB_TITLES:
+        return name
+    words.pop()
+    for _ in range(_JOB_TITLE_MODIFIERS):
+        if len(words) <= 2 or not words[-1][:1].isupper():
+            break
+        words.pop()
+    return " ".join(words)
 
 
 def _outside_comments(node: HtmlElement) -> bool:
@@ -198,15 +223,41 @@ def selected_authors(texts: list[str]) -> list[str]:
 
 
 def meta_authors(sources: Sources) -> list[str]:
-    """Names in the first author meta tag that has any."""
+    """Names in the first author meta tag that has any, else in the SEO plugin's
+    "Written by" card (:func:`_card_authors`)."""
     names: list[str] = []
     for name in _AUTHOR_META:
         for value in sources.meta.get(name, ()):
             if not _BAD_AUTHOR.search(value):  # article:author is often a profile URL
                 names.extend(split_names(value))
         if names:
-            break
-    return names
+            return names
+    return _card_authors(sources)
+
+
+_WRITTEN_BY = re.compile(
+    r"^\s*(?:written\s+by|author|geschrieben\s+von|verfasst\s+von|autor(?:in)?|"
+    r"écrit\s+par|auteur|escrito\s+por|scritto\s+da|ditulis\s+oleh|penulis|"
+    r"geschreven\s+door|skrevet\s+af|skrivet\s+av)\s*:?\s*$",
+    re.I,
+)
+"""The label Yoast SEO gives the author in its Twitter card, in the site's language."""
+
+
+def _card_authors(sources: Sources) -> list[str]:
+    """The author of a WordPress site's Twitter card: Yoast SEO writes
+    ``twitter:label1`` "Written by" (translated) with the name in ``twitter:data1``,
+    or ``twitter:misc:Written by``; the ``author`` meta tag it also writes is often an
+    e-mail address or the site's account, which :func:`meta_authors` skips."""
+    for index in range(1, 5):
+        for label in sources.meta.get(f"twitter:label{index}", ()):
+            if _WRITTEN_BY.match(label):
+                values = sources.meta.get(f"twitter:data{index}", ())
+                return [n for v in values[:1] for n in split_names(v)]
+    for name, values in sources.meta.items():
+        if name.startswith("twitter:misc:") and _WRITTEN_BY.match(name[13:]):
+            return [n for v in values[:1] for n in split_names(v)]
+    return []
 
 
 def _byline_authors(
@@ -233,20 +284,18 @@ def _byline_authors(
     if labelled:
         return Found(labelled, "visible", "labelled byline")
     for node in tree.xpath(_BROAD_BYLINE_XPATH)[:_BROAD_BYLINE_NODES]:
-        text = norm(" ".join(node.itertext()))
+        pieces = [piece for piece in (norm(t) for t in node.itertext()) if piece]
+        text = " ".join(pieces)
         if 2 < len(text) <= 80:
             names = credit_names(text) if read_credits(text) else split_names(text)
-            found = [n for n in people(names) if _looks_like_a_full_name(n)]
+            found = [n for n in people(names) if looks_like_a_full_name(n)]
+            if not found and len(pieces) > 1:
+                # One element a name, no separator written between them.
+                found = [n for n in people(pieces) if looks_like_a_full_name(n)]
+                found = found if len(found) == len(pieces) else []
             if found:
                 return Found(found, "visible", f"<{node.tag} class={node.get('class', '')!r}>")
     return None
-
-
-def _looks_like_a_full_name(name: str) -> bool:
-    """Two to four words, each capitalised: what a class-word guess must look like
-    (a menu's "capital" or an agency's "dpa" must not pass)."""
-    words = name.split()
-    return 2 <= len(words) <= 4 and all(w[0].isupper() and w.isalpha() for w in words)
 
 
 def _labelled_byline(tree: HtmlElement) -> list[str]:

@@ -156,7 +156,7 @@ def _visible_dates(reader: DateReader, tree: HtmlElement, title: str | None) -> 
             yield Found(found, "visible", "time[datetime]"), False
     for node in tree.xpath(_DATE_ELEMENTS)[:8]:
         text = _spaced_text(node)
-        if len(text) > 200:
+        if len(text) > 200 or _in_teaser(node, text):
             continue
         found = plausible(find_date(text, tz=reader.tz, now=reader.fetched_at))
         if found is None:
@@ -178,6 +178,21 @@ def _visible_dates(reader: DateReader, tree: HtmlElement, title: str | None) -> 
             found = plausible(find_date(text, tz=reader.tz, now=reader.fetched_at))
             if found:
                 yield Found(found, "visible", f"text {label} the headline"), has_zone(text)
+
+
+_TEASER_EXTRA_CHARS = 30
+"""A link holding this much text besides a date is a teaser (headline and date)."""
+
+
+def _in_teaser(node: HtmlElement, text: str) -> bool:
+    """Whether ``node`` is the date of a teaser: inside a link that also holds a headline.
+
+    Related-article lists show each story's date inside its link; the page's own date
+    line is not linked, or is a link holding just the date (a theme's permalink).
+    """
+    for anchor in node.iterancestors("a"):
+        return len(_spaced_text(anchor)) > len(text) + _TEASER_EXTRA_CHARS
+    return False
 
 
 def _texts_beside(element: HtmlElement, *, before: bool) -> Iterator[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -18,6 +19,21 @@ _TAG_LINK_XPATH = (
     " and not(contains(@rel, 'category'))]"
 )
 """WordPress tag links; its category links say ``rel="category tag"``."""
+_TAG_LIST_XPATH = (
+    "//body//*[contains(@class, 'tag') or contains(@id, 'tag') or contains(@class, 'Tag')]"
+    "[not(self::article or self::main or self::a)]"
+    "[not(ancestor::nav or ancestor::header or ancestor::footer)][.//a]"
+)
+_TAG_LIST_NAME = re.compile(
+    r"^(?:[a-z]+[-_]?)?tags(?:[-_]?(?:list|links?|wrapper|container|box|block|area))?$"
+    r"|^tag[-_]?(?:list|links|cloud)$",
+    re.I,
+)
+"""A container of tag links by one class (or id) word: ``tags``, ``article-tags``,
+``articleTags``, ``taglist``, ``post-tags-list``. Not ``tag-foo``: WordPress gives an
+article one such class per tag, and the article holds every link of the page."""
+_TAG_LIST_MAX_LINKS = 30
+_TAG_MAX_CHARS = 60
 _CATEGORY_LINK_XPATH = "//body//a[contains(concat(' ', normalize-space(@rel), ' '), ' category ')]"
 _BREADCRUMB_XPATH = "//body//*[contains(@class, 'breadcrumb') or contains(@id, 'breadcrumb')][.//a]"
 
@@ -36,7 +52,8 @@ def _categories(values: list[str]) -> list[str]:
 
 
 def tag_candidates(tree: HtmlElement, sources: Sources) -> Iterator[Found[list[str]]]:
-    """Keywords: structured data, ``article:tag``, ``rel=tag`` links, then meta keywords."""
+    """Keywords: structured data, ``article:tag``, ``rel=tag`` links, meta keywords, then
+    the visible tag list."""
     keywords = sources.article.get("keywords")
     found: list[str] = []
     for item in strings(keywords):
@@ -46,6 +63,27 @@ def tag_candidates(tree: HtmlElement, sources: Sources) -> Iterator[Found[list[s
     yield Found(_tags([text_of(a) for a in tree.xpath(_TAG_LINK_XPATH)]), "visible", "rel=tag")
     meta = sources.first_meta("news_keywords", "keywords")
     yield Found(_tags(meta.split(",") if meta else []), "meta", "keywords")
+    # Last: where a page has keywords, a list of links named like tags is more often
+    # something else (a shop link, a "Themen" menu) than a better list.
+    yield Found(_tags(_tag_list(tree)), "visible", "tag list")
+
+
+def _tag_list(tree: HtmlElement) -> list[str]:
+    """The links of the page's tag list (:data:`_TAG_LIST_NAME`), outside its navigation.
+
+    Sites without ``rel=tag`` (most that are not WordPress) still show the article's
+    tags as a list of short links under the story.
+    """
+    for element in tree.xpath(_TAG_LIST_XPATH):
+        words = [*element.get("class", "").split(), element.get("id", "")]
+        if not any(_TAG_LIST_NAME.match(word) for word in words if word):
+            continue
+        links = [text_of(a).strip(" ,;|·#") for a in element.iter("a")]
+        links = [link for link in links if link]
+        short = all(len(link) <= _TAG_MAX_CHARS for link in links)
+        if links and len(links) <= _TAG_LIST_MAX_LINKS and short:
+            return links
+    return []
 
 
 def category_candidates(
