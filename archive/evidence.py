@@ -59,7 +59,9 @@ def body_sha256(body: bytes) -> str:
 def _store_blob(session: Session, body: bytes) -> str:
     """The blob's key; the insert is skipped when the same body is already stored."""
     sha = body_sha256(body)
-    if session.get(models.FetchBlob, sha) is not None:
+    # The key only: loading the stored blob (its data, an ORM object) to learn that it
+    # exists cost more than the fetch row itself.
+    if session.scalar(select(models.FetchBlob.sha256).where(models.FetchBlob.sha256 == sha)):
         return sha
     values = {
         "sha256": sha,

@@ -148,14 +148,27 @@ def _term_id(session: Session, kind: str, name: str) -> int:
     return term.id
 
 
+_HELD = "kabar_held_rows"
+"""``session.info`` key of the articles written in the open transaction, held there
+until it ends: the session's identity map holds rows weakly, so a row written and
+let go was read back whole (body included) by the next step (story linking, which
+loads it by id), one ``SELECT articles`` per stored article."""
+
+
+def _hold(session: Session, row: models.Article) -> None:
+    session.info.setdefault(_HELD, []).append(row)
+
+
 @event.listens_for(Session, "after_commit")
 def _remember_terms(session: Session) -> None:
     _term_ids.update(session.info.pop(_PENDING, {}))
+    session.info.pop(_HELD, None)
 
 
 @event.listens_for(Session, "after_rollback")
 def _forget_terms(session: Session) -> None:
     session.info.pop(_PENDING, None)
+    session.info.pop(_HELD, None)
 
 
 def pending_terms(session: Session) -> dict[tuple[str, str, str], int]:
@@ -234,11 +247,14 @@ def upsert_article(
                 )
                 for name in COLUMN_FIELDS:
                     setattr(row, name, getattr(article, name))
+                # Terms before the first flush: on a row not yet flushed there is no
+                # stored collection to load and compare (one SELECT fewer per article).
+                _set_terms(session, row, article)
                 session.add(row)
                 session.flush()
                 row.story_id = row.id  # a story of one until near-duplicates link it
-                _set_terms(session, row, article)
                 session.flush()
+            _hold(session, row)
             return row.id, Outcome.NEW
         except IntegrityError:
             restore_terms(session, saved)  # terms made in the savepoint are gone with it
@@ -257,6 +273,7 @@ def upsert_article(
     row.updated_at = utcnow()
     _set_terms(session, row, article)
     session.flush()
+    _hold(session, row)
     return row.id, Outcome.UPDATED
 
 

@@ -167,9 +167,12 @@ class StoryLink:
     score: float = 0.0
 
 
-def _store_signature(session: Session, article_id: int, signature: Signature) -> bool:
-    """Write the article's signature and bands; False when they were already stored."""
-    stored = session.get(models.ArticleSignature, article_id)
+def _store_signature(
+    session: Session, article_id: int, signature: Signature, *, new: bool = False
+) -> bool:
+    """Write the article's signature and bands; False when they were already stored
+    (``new``: the caller has just found none stored, no need to look again)."""
+    stored = None if new else session.get(models.ArticleSignature, article_id)
     if stored is not None and stored.minhash == signature.minhash:
         return False
     if stored is None:
@@ -182,7 +185,8 @@ def _store_signature(session: Session, article_id: int, signature: Signature) ->
     stored.minhash = signature.minhash
     stored.shingle_count = signature.shingle_count
     stored.numbers = signature.numbers
-    facts = session.get(models.ArticleFacts, article_id)
+    # Facts are written with the signature, and deleted with it: none when it is new.
+    facts = None if new else session.get(models.ArticleFacts, article_id)
     if facts is None:
         facts = models.ArticleFacts(article_id=article_id)
         session.add(facts)
@@ -383,11 +387,15 @@ def link_story(
         if matches:
             matched, story_id, score = matches[0]
             row.story_id = story_id if story_id is not None else matched
-    _store_signature(session, article_id, signature)
+    _store_signature(session, article_id, signature, new=first_time)
     if row.story_id is None:
         row.story_id = row.id
     session.flush()
-    if first_time and row.story_id != row.id:
+    if first_time and matched is None and row.story_id == row.id and row.duplicate_of is None:
+        # A new story of one: no other copy can point at it yet (a copy finds its story
+        # through stored signatures, and this one has just been stored).
+        original = row.id
+    elif first_time and row.story_id != row.id:
         original = _join(session, row)
     else:
         original = _elect_original(session, row.story_id)

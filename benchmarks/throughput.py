@@ -274,14 +274,37 @@ def _run_kabar(bases: list[str], articles: int, db_url: str, out: Path) -> None:
         ]
     sites_file = out.with_suffix(".toml")
     sites_file.write_text("\n".join(lines))
+    sql = _count_sql()
     cpu0, t0 = _cpu(), time.monotonic()
     report = run_crawl(load_sites(sites_file), db_url=db_url, overrides=RELAXED, quiet=True)
     wall = time.monotonic() - t0
     pages = sum(s.new + s.updated + s.unchanged + s.dropped for s in report.sites)
     errors = sum(sum(s.errors.values()) for s in report.sites)
     result = {"pages": pages, "wall": wall, "cpu0": cpu0, "errors": errors}
+    stored = max(1, sum(s.new + s.updated for s in report.sites))
+    result.update({f"{kind}_per_article": n / stored for kind, n in sql.items()})
     result.update(_archive_bytes(db_url))
     out.write_text(json.dumps(result))
+
+
+def _count_sql() -> dict[str, int]:
+    """Count, in this process, the SQL statements sent to the database (an
+    ``executemany`` is one round trip, so one statement; BEGIN and savepoints count)
+    and the commits: the archive's cost per stored article."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    counts = {"statements": 0, "commits": 0}
+
+    def statement(*_args: Any) -> None:
+        counts["statements"] += 1
+
+    def commit(*_args: Any) -> None:
+        counts["commits"] += 1
+
+    event.listen(Engine, "before_cursor_execute", statement)
+    event.listen(Engine, "commit", commit)
+    return counts
 
 
 def _archive_bytes(db_url: str) -> dict[str, float]:
@@ -395,11 +418,25 @@ def bench(articles: int, dbs: list[str], peers: bool, workdir: Path) -> list[dic
             _print_row(result)
         for name, admin in cleanup:
             _drop_postgres(name, admin)
+        _print_ratios(rows)
     finally:
         for process in servers:
             process.kill()
             process.join()
     return rows
+
+
+def _print_ratios(rows: list[dict[str, Any]]) -> None:
+    """The claims, as ratios of the same run: kabar against Scrapy + trafilatura, and
+    kabar on PostgreSQL against kabar on SQLite."""
+    speed = {row["crawler"]: row["pages"] / row["wall"] for row in rows}
+    peer = speed.get("scrapy+trafilatura")
+    for label in ("kabar (sqlite)", "kabar (postgres)"):
+        if label in speed and peer:
+            print(f"# {label} / scrapy+trafilatura: {speed[label] / peer:.2f}x pages/s")
+    if "kabar (sqlite)" in speed and "kabar (postgres)" in speed:
+        ratio = speed["kabar (postgres)"] / speed["kabar (sqlite)"]
+        print(f"# kabar postgres / sqlite: {ratio:.2f}x pages/s", flush=True)
 
 
 def _print_row(row: dict[str, Any]) -> None:
@@ -409,6 +446,12 @@ def _print_row(row: dict[str, Any]) -> None:
         f"wall {row['wall']:7.1f} s  {row['pages'] / row['wall']:6.1f} pages/s  "
         f"CPU {1000 * row['cpu'] / pages:6.1f} ms/page  peak RSS {row['rss_mb']:6.0f} MB  "
         f"fds {row['fds']:>4}  errors {row['errors']}"
+        + (
+            f"  SQL {row['statements_per_article']:.1f} statements"
+            f" {row['commits_per_article']:.2f} commits/article"
+            if "statements_per_article" in row
+            else ""
+        )
         + (f"  evidence {row['evidence_kb']:.1f} KB/article" if "evidence_kb" in row else "")
         + (f"  archive {row['archive_kb']:.1f} KB/article" if "archive_kb" in row else ""),
         flush=True,

@@ -21,6 +21,8 @@ from archive.handle import Archive, ArchiveProvider, close_archive, open_archive
 from crawler.extraction import PagePool, acquire_pool, default_processes, release_pool
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
@@ -34,9 +36,10 @@ class ArchiveExtension(ArchiveProvider):
     ``KABAR_STORE_BATCH_S`` old even when no article comes to fill it (a slow site's
     articles are not held back), and once more when the engine stops."""
 
-    def __init__(self, db_url: str | None, batch_s: float = 1.0) -> None:
+    def __init__(self, db_url: str | None, batch_s: float = 1.0, *, thread: str = "auto") -> None:
         self.db_url = db_url
         self.batch_s = batch_s
+        self.thread = thread
         self._archive: Archive | None = None
         self._lock = threading.Lock()
         self._ticker: task.LoopingCall | None = None
@@ -46,6 +49,7 @@ class ArchiveExtension(ArchiveProvider):
         extension = cls(
             crawler.settings.get("KABAR_DB_URL"),
             crawler.settings.getfloat("KABAR_STORE_BATCH_S", 1.0),
+            thread=str(crawler.settings.get("KABAR_STORE_THREAD", "auto")).lower(),
         )
         crawler.signals.connect(extension.engine_started, signal=signals.engine_started)
         crawler.signals.connect(extension.engine_stopped, signal=signals.engine_stopped)
@@ -59,18 +63,24 @@ class ArchiveExtension(ArchiveProvider):
             return self._archive
 
     def engine_started(self) -> None:
-        self.archive()
+        # The writes (articles, evidence) run on the writer's thread from now on, off
+        # the reactor (archive.handle.Writer.submit).
+        archive = self.archive()
+        if self._threaded(archive.engine.dialect.name):
+            archive.writer.start()
         self._ticker = task.LoopingCall(self._commit_if_due)
         self._ticker.start(self.batch_s, now=False)
+
+    def _threaded(self, dialect: str) -> bool:
+        if self.thread == "auto":
+            return dialect == "postgresql"
+        return self.thread not in ("0", "false", "off", "no", "")
 
     def _commit_if_due(self) -> None:
         archive = self._archive
         if archive is None:
             return
-        try:
-            archive.writer.commit_if_due()
-        except SQLAlchemyError as exc:
-            logger.error("a batch of writes was not committed: %s", type(exc).__name__)
+        archive.writer.commit_soon().add_done_callback(_log_commit_error)
 
     def engine_stopped(self) -> None:
         if self._ticker is not None and self._ticker.running:
@@ -84,6 +94,14 @@ class ArchiveExtension(ArchiveProvider):
         except SQLAlchemyError as exc:
             logger.error("the last batch of writes was not committed: %s", type(exc).__name__)
         close_archive(archive)
+
+
+def _log_commit_error(future: Future[None]) -> None:
+    exc = future.exception()
+    if isinstance(exc, SQLAlchemyError):
+        logger.error("a batch of writes was not committed: %s", type(exc).__name__)
+    elif exc is not None:
+        logger.error("a batch of writes was not committed", exc_info=exc)
 
 
 class PagePoolExtension:

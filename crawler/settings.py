@@ -101,6 +101,15 @@ KABAR_REVISIT_AGES_S = [3600, 6 * 3600, 86400, 3 * 86400]
 KABAR_REVISIT_MAX_PER_RUN = 50
 KABAR_STORE_BATCH_ITEMS = 50
 KABAR_STORE_BATCH_S = 1.0
+# The writes (articles, evidence) run on a thread of their own while the crawl runs
+# (archive.handle.Writer.start): "auto" on PostgreSQL only, where the reactor would
+# otherwise wait out every round trip; SQLite's writes are CPU under the same GIL as
+# the reactor, and a thread only added memory (responses held). "1"/"0": always/never.
+KABAR_STORE_THREAD = os.environ.get("KABAR_STORE_THREAD", "auto")
+# Scrapy starts CONCURRENT_ITEMS asyncio tasks for every response's output (default
+# 100); an article page gives one item and a sitemap a list of requests, so 100 tasks
+# per response was reactor time spent on nothing (6% of it, py-spy on throughput.py).
+CONCURRENT_ITEMS = 4
 
 # --- kabar run (scheduling) ---------------------------------------------------
 KABAR_LOCK_TTL_S = 7200  # a site's lease; a killed run's lease expires after this

@@ -7,18 +7,23 @@ each is written, with its place in a story (near-duplicates across sites and run
 spider closes (a SIGTERM closes it). A killed crawl keeps every committed batch,
 loses at most the open one (fetched again by the next run) and stores no copy
 unlinked. A database fault drops the item with a counted reason and the crawl goes on.
+When the writer runs on its own thread (``KABAR_STORE_THREAD``), the item waits for its
+write there, and the reactor goes on meanwhile.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from contextlib import suppress
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Self
+from functools import partial
+from typing import TYPE_CHECKING, Any, NoReturn, Self
 
 from scrapy import signals
 from sqlalchemy.exc import SQLAlchemyError
 
-from archive.handle import ArchiveProvider, Writer
+from archive.handle import ArchiveProvider, BatchNotCommitted, Writer
 from archive.repository import (
     Outcome,
     SiteInfo,
@@ -30,11 +35,19 @@ from pipelines.common import count, crawled_site, drop
 from pipelines.fingerprints import body_hash
 
 if TYPE_CHECKING:
-    from scrapy.crawler import Crawler
+    from collections.abc import Coroutine
+    from concurrent.futures import Future
 
+    from scrapy.crawler import Crawler
+    from sqlalchemy.orm import Session
+
+    from archive.stories import StoryLink
     from kabar.core.article import Article
 
 logger = logging.getLogger(__name__)
+
+Stored = tuple[Outcome, "StoryLink | None"]
+"""What an article's write gives: its outcome and its place in a story."""
 
 
 class StorePipeline:
@@ -59,13 +72,12 @@ class StorePipeline:
         writer.max_age_s = self.crawler.settings.getfloat("KABAR_STORE_BATCH_S", 1.0)
         return writer
 
-    def _site_id(self, writer: Writer, item: Article) -> int:
+    def _site_id(self, session: Session, item: Article) -> int:
         site_id = self.site_ids.get(item.site)
         if site_id is None:
             site = crawled_site(self.crawler, item.site)
             info = SiteInfo.of(site) if site is not None else SiteInfo(item.site, item.url)
-            with writer.write() as session:
-                site_id = self.site_ids[item.site] = ensure_site(session, info)
+            site_id = self.site_ids[item.site] = ensure_site(session, info)
         return site_id
 
     def open_spider(self) -> None:
@@ -76,30 +88,57 @@ class StorePipeline:
             # Fail at the first item instead, with a counted reason each time.
             logger.error("archive unavailable at start: %s", exc.__class__.__name__)
 
-    def process_item(self, item: Article) -> Article:
+    def _store(self, session: Session, item: Article) -> Stored:
+        """The article's write (on the writer's thread when it has one)."""
+        site_id = self._site_id(session, item)
+        article_id, outcome = upsert_article(session, site_id, item, body_hash=body_hash(item.body))
+        link = None
+        if outcome is not Outcome.UNCHANGED:
+            link = near_duplicates.link_article(session, site_id, article_id, item.body)
+        return outcome, link
+
+    def process_item(self, item: Article) -> Article | Coroutine[Any, Any, Article]:
+        """Stored through the writer: on its thread when it has one (the item waits for
+        its write there, a coroutine, while the reactor goes on), else at once."""
         try:
             writer = self._writer()
-            site_id = self._site_id(writer, item)
-            with writer.write() as session:
-                article_id, outcome = upsert_article(
-                    session, site_id, item, body_hash=body_hash(item.body)
-                )
-                if outcome is not Outcome.UNCHANGED:
-                    link = near_duplicates.link_article(session, site_id, article_id, item.body)
-                    if link is not None and link.matched is not None:
-                        count(self.crawler, "stories/copies", site=item.site)
-                        logger.debug(
-                            "%s is a copy of article %d (%.2f)", item.url, link.matched, link.score
-                        )
         except SQLAlchemyError as exc:
-            self.site_ids.clear()  # they may have been made in a batch now gone
-            count(self.crawler, "errors/database", site=item.site)
-            logger.error("not stored, database error: %s (%s)", item.url, exc.__class__.__name__)
-            drop(self.crawler, "database_error", item.url)
+            self._failed(item, exc)
+        future = writer.submit(partial(self._store, item=item))
+        if future.done():
+            return self._stored(item, future)
+        return self._await(item, future)
+
+    async def _await(self, item: Article, future: Future[Stored]) -> Article:
+        with suppress(Exception):
+            await asyncio.wrap_future(future)
+        return self._stored(item, future)
+
+    def _stored(self, item: Article, future: Future[Stored]) -> Article:
+        exc = future.exception()
+        if isinstance(exc, BatchNotCommitted):
+            self.site_ids.clear()  # they may have been made in the batch now gone
+            count(self.crawler, "errors/database", max(1, exc.lost))
+            logger.error("a batch of %d writes was not committed: %s", exc.lost, exc.__cause__)
+            outcome, link = exc.result
+        elif exc is not None:
+            self._failed(item, exc)
+        else:
+            outcome, link = future.result()
+        if link is not None and link.matched is not None:
+            count(self.crawler, "stories/copies", site=item.site)
+            logger.debug("%s is a copy of article %d (%.2f)", item.url, link.matched, link.score)
         self.counts[outcome] += 1
         count(self.crawler, f"articles/{outcome.value}", site=item.site)
-        self._commit_if_due(writer)
         return item
+
+    def _failed(self, item: Article, exc: BaseException) -> NoReturn:
+        if not isinstance(exc, SQLAlchemyError):
+            raise exc
+        self.site_ids.clear()  # they may have been made in a batch now gone
+        count(self.crawler, "errors/database", site=item.site)
+        logger.error("not stored, database error: %s (%s)", item.url, exc.__class__.__name__)
+        drop(self.crawler, "database_error", item.url)
 
     def _commit_if_due(self, writer: Writer, *, now: bool = False) -> None:
         pending = writer.pending

@@ -18,14 +18,15 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Self
+from functools import partial
+from typing import TYPE_CHECKING, Any, Self
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from sqlalchemy.exc import SQLAlchemyError
 
 from archive.evidence import prune_evidence, record_fetch
-from archive.handle import ArchiveProvider, Writer
+from archive.handle import ArchiveProvider, BatchNotCommitted, Writer
 from crawler.requests import ARTICLE_KIND, KIND_META
 
 if TYPE_CHECKING:
@@ -44,6 +45,10 @@ def header_pairs(headers: Headers) -> list[tuple[str, str]]:
         for name, values in headers.items()
         for value in values
     ]
+
+
+def _record(session: Session, **fetch: Any) -> int:
+    return record_fetch(session, **fetch)
 
 
 class EvidenceMiddleware:
@@ -85,27 +90,52 @@ class EvidenceMiddleware:
         if request.meta.get(KIND_META) != ARTICLE_KIND:
             return response
         try:
-            # In the open batch of the process's one writer: committed with the article
-            # the page gives (the store pipeline writes it through the same writer).
-            with self.writer().write() as session:
-                record_fetch(
-                    session,
-                    url=response.url,
-                    request_url=request.url,
-                    method=request.method,
-                    request_headers=header_pairs(request.headers),
-                    status=response.status,
-                    protocol=response.protocol,
-                    headers=header_pairs(response.headers),
-                    body=response.body,
-                    fetched_at=datetime.now(UTC),
-                )
-            self._count("recorded")
+            writer = self.writer()
         except SQLAlchemyError as exc:
+            self._recorded(response.url, exc)
+            return response
+        # In the open batch of the process's one writer, on its thread while the crawl
+        # runs (the response goes on at once): committed with the article the page gives,
+        # or before it (the store pipeline writes it through the same writer, later).
+        future = writer.submit(
+            partial(
+                _record,
+                url=response.url,
+                request_url=request.url,
+                method=request.method,
+                request_headers=header_pairs(request.headers),
+                status=response.status,
+                protocol=response.protocol,
+                headers=header_pairs(response.headers),
+                body=response.body,
+                fetched_at=datetime.now(UTC),
+            )
+        )
+        if future.done():
+            self._recorded(response.url, future.exception())
+        else:
+            from twisted.internet import reactor
+
+            future.add_done_callback(
+                lambda done: reactor.callFromThread(  # type: ignore[attr-defined]
+                    self._recorded, response.url, done.exception()
+                )
+            )
+        return response
+
+    def _recorded(self, url: str, exc: BaseException | None) -> None:
+        if exc is None:
+            self._count("recorded")
+        elif isinstance(exc, BatchNotCommitted):
+            # Recorded, but the batch it was in is gone (the store counts the batch).
+            self._count("errors")
+        elif isinstance(exc, SQLAlchemyError):
             # Evidence is worth a counted error, not the article: the crawl goes on.
             self._count("errors")
-            logger.error("evidence not stored for %s: %s", response.url, type(exc).__name__)
-        return response
+            logger.error("evidence not stored for %s: %s", url, type(exc).__name__)
+        else:
+            self._count("errors")
+            logger.error("evidence not stored for %s", url, exc_info=exc)
 
     def spider_closed(self) -> None:
         if (self.retention_days <= 0 and self.keep_fetches <= 0) or not self._used:
