@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from archive.db import make_engine, make_sessionmaker, resolve_db_url, upgrade
 from archive.repository import pending_terms, restore_terms
-from archive.stories import STORY_LOCK_KEY
+from archive.stories import STORY_LOCK_HELD, STORY_LOCK_KEY
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -201,6 +201,7 @@ class Writer:
         if session.get_bind().dialect.name == "postgresql":
             try:
                 session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": STORY_LOCK_KEY})
+                session.info[STORY_LOCK_HELD] = True  # until the session is closed
             except BaseException:
                 session.rollback()
                 session.close()

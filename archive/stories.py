@@ -43,6 +43,9 @@ enough to pick a story however large the archive."""
 
 
 STORY_LOCK_KEY = 0x6B61626172  # "kabar": the advisory lock that serializes story linking
+STORY_LOCK_HELD = "kabar_story_lock_held"
+"""``session.info`` key set by a session whose transaction took the lock when it began
+(the archive's batched writer): taking it again per article was a round trip each."""
 
 
 @dataclass(frozen=True)
@@ -363,7 +366,7 @@ def link_story(
     together) or starts its own. An article already in a story stays there when its
     body is revised: an edit of a copy is still that copy.
     """
-    if session.get_bind().dialect.name == "postgresql":
+    if session.get_bind().dialect.name == "postgresql" and not session.info.get(STORY_LOCK_HELD):
         # Crawl processes sharing PostgreSQL link stories one at a time (until commit),
         # so two copies stored at the same instant still see each other. SQLite needs
         # no lock: the article's upsert already holds its single writer lock.

@@ -34,7 +34,9 @@ class ArchiveExtension(ArchiveProvider):
 
     While the engine runs, the writer's open batch is committed once it is
     ``KABAR_STORE_BATCH_S`` old even when no article comes to fill it (a slow site's
-    articles are not held back), and once more when the engine stops."""
+    articles are not held back), and once more when the engine stops.
+    ``KABAR_STORE_THREAD`` says whether the writes run on the writer's own thread
+    (``archive.handle.Writer.start``): "auto" on PostgreSQL only."""
 
     def __init__(self, db_url: str | None, batch_s: float = 1.0, *, thread: str = "auto") -> None:
         self.db_url = db_url

@@ -208,3 +208,25 @@ def test_linking_a_new_story_of_one_reads_back_nothing_it_just_wrote(tmp_path: P
             row = session.get(models.Article, article_id)
             assert row is not None and row.story_id == row.id and row.duplicate_of is None
             assert session.get(models.ArticleFacts, article_id) is not None
+
+
+def test_on_postgresql_a_batch_takes_the_story_lock_once_not_per_article(
+    postgres_url: str,
+) -> None:
+    archive = open_archive(postgres_url)
+    try:
+        writer = archive.writer
+        with _statements(archive) as seen:
+            for n in range(3):
+                with writer.write() as session:
+                    site_id = ensure_site(session, SiteInfo("contoh", "https://contoh.id/"))
+                    article = _article(n)
+                    article.body = f"Berita ke-{n} tentang jembatan baru di Palembang. " * 8
+                    article_id, _ = upsert_article(session, site_id, article, body_hash=None)
+                    assert link_article(session, site_id, article_id, article.body) is not None
+            writer.commit()
+        assert len([s for s in seen if "pg_advisory_xact_lock" in s]) == 1, seen
+        with session_scope(archive.sessions) as session:
+            assert session.scalar(select(func.count()).select_from(models.ArticleSignature)) == 3
+    finally:
+        close_archive(archive)
