@@ -85,6 +85,7 @@ class Writer:
         self._thread: ThreadPoolExecutor | None = None
         self._thread_id: int | None = None
         self._room = threading.BoundedSemaphore(MAX_QUEUED)
+        self._inside = threading.local()
 
     def start(self) -> None:
         """From now on, :meth:`submit` runs writes on the writer's own thread."""
@@ -165,9 +166,15 @@ class Writer:
 
         An error rolls back this write only and is raised; when the connection itself
         failed, the whole open batch is gone with it (:meth:`discard`)."""
-        self.drain()
-        with self._lock, self._write() as session:
-            yield session
+        if not getattr(self._inside, "depth", 0):
+            self.drain()  # (a write nested in this thread's own write must not wait)
+        with self._lock:
+            self._inside.depth = getattr(self._inside, "depth", 0) + 1
+            try:
+                with self._write() as session:
+                    yield session
+            finally:
+                self._inside.depth -= 1
 
     @contextmanager
     def _write(self) -> Iterator[Session]:

@@ -230,3 +230,29 @@ def test_on_postgresql_a_batch_takes_the_story_lock_once_not_per_article(
             assert session.scalar(select(func.count()).select_from(models.ArticleSignature)) == 3
     finally:
         close_archive(archive)
+
+
+def test_a_write_nested_in_a_write_does_not_wait_for_the_queued_ones(tmp_path: Path) -> None:
+    """A write opened inside this thread's own write must not wait for the queued writes:
+    they wait for the lock that write holds."""
+    with _archive(tmp_path) as archive:
+        writer = Writer(archive.writer.sessions, max_items=100, max_age_s=3600)
+        writer.start()
+        done = threading.Event()
+
+        def scenario() -> None:
+            with writer.write() as outer:
+                outer.add(models.Site(name="a", url="https://a.id/"))
+                writer.submit(partial(_add_site, name="c"))  # queued behind our lock
+                with writer.write() as inner:
+                    inner.add(models.Site(name="b", url="https://b.id/"))
+            done.set()
+
+        threading.Thread(target=scenario, daemon=True).start()
+        try:
+            assert done.wait(10), "the nested write waited for a write that waits for it"
+            writer.commit()
+            assert _sites(archive) == ["a", "b", "c"]
+        finally:
+            if done.is_set():  # else the writer's thread is stuck for good
+                writer.stop()
