@@ -42,10 +42,6 @@ class PageResult:
     malformed_urls: tuple[str, ...] = ()
     """Malformed addresses the page object met and skipped (counted by the spider: the
     parse boundary's own observer does not reach into a worker process)."""
-    body_class: str = ""
-    """The ``class`` of the page's ``<body>`` (WordPress marks pages and attachments
-    there): read from the worker's parse, so the spider need not parse the page again
-    on the reactor to ask (``response.xpath`` there cost ~1 ms a page)."""
 
 
 MAX_REPORTED_URLS = 20
@@ -60,17 +56,14 @@ def read_article(
     malformed: list[str] = []
     with observe_malformed_urls(malformed.append):
         page = site.read_page(url, body, fetched_at=fetched_at, encoding=encoding)
-        body_class = " ".join(str(value) for value in page.tree.xpath("//body/@class"))
         if not page.is_article:
             return PageResult(
                 is_article=False,
                 selector_misses=tuple(page.selector_misses),
                 malformed_urls=tuple(malformed[:MAX_REPORTED_URLS]),
-                body_class=body_class,
             )
         fields = page.to_fields()
     return PageResult(
-        body_class=body_class,
         malformed_urls=tuple(malformed[:MAX_REPORTED_URLS]),
         is_article=True,
         fields=fields,
