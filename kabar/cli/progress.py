@@ -90,6 +90,9 @@ class LiveProgress(PlainProgress):
     def close(self) -> None:
         self.live.stop()
 
+    def abandon(self) -> None:
+        self.live.stop()
+
 
 def make_progress(total: int) -> PlainProgress:
     """The progress display that fits where stdout goes."""
@@ -124,6 +127,10 @@ class TaskProgress:
     def close(self) -> None:
         if self.done % self.every and self.every > 1:
             click.echo(self.total_line(), err=True)
+
+    def abandon(self) -> None:
+        """The task failed or its reader went away (``kabar export | head``): no total,
+        the error, if any, says what happened."""
 
 
 class QuietProgress(TaskProgress):
@@ -169,6 +176,9 @@ class LiveTaskProgress(TaskProgress):
             self.console.print(self._text(line))
 
     def close(self) -> None:
+        self.live.stop()
+
+    def abandon(self) -> None:
         self.live.stop()
 
 

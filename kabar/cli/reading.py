@@ -318,8 +318,10 @@ def export(
                         count = EXPORTERS[fmt](
                             session, out, site_names=site_names, on_record=progress.advance
                         )
-            finally:
-                progress.close()
+            except BaseException:
+                progress.abandon()
+                raise
+            progress.close()
     if output is not None:
         info(f"{count} articles written to {output}")
 
