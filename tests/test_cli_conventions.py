@@ -44,7 +44,7 @@ def test_exit_codes_are_one_table_in_help_and_readme() -> None:
     readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
     help_text = run_kabar("-h").stdout
     rows = [line.strip() for line in EXIT_CODES_HELP.splitlines()[2:]]
-    assert [r.split()[0] for r in rows] == ["0", "1", "3", "4"]
+    assert [r.split()[0] for r in rows] == ["0", "1", "3", "4", "5"]
     for row in rows:
         code, meaning = row.split(maxsplit=1)
         assert " ".join(meaning.split()) in " ".join(help_text.split()), row

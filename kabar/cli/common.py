@@ -32,8 +32,7 @@ Exit status:
   1  usage or input error (bad option, unknown site, no archive ...)
   3  a site failed hard (unreachable) in crawl or run
   4  health alert: kabar status found a failing site
-  5  crawl stopped by a signal (SIGTERM, Ctrl-C) before its end: what it
-     fetched is stored, the next run goes on"""
+  5  crawl stopped by a signal (SIGTERM, Ctrl-C) before its end"""
 
 DATA_FORMATS = ("table", "json", "jsonl", "csv")
 
