@@ -106,6 +106,7 @@ class SiteCrawl:
         self.spider = spider
         self.site = site
         self.name = site.name
+        self.home_url = canonical_url(site.url).rstrip("/")
         self.started_at = datetime.now(UTC)
         self.cutoff = self.started_at - timedelta(days=site.max_age_days)
         self.discovery = SiteState()
@@ -359,6 +360,9 @@ class SiteCrawl:
         if candidate.strategy == "listing" and (
             classify_url(url, article_pattern=self.site.article_pattern) is not UrlKind.ARTICLE
         ):
+            return "other", None
+        if url.rstrip("/") == self.home_url:
+            # Sitemaps often list the homepage: discovery reads it, it is no article.
             return "other", None
         when = candidate.published_at or candidate.modified_at
         if when is not None and when < self.cutoff:

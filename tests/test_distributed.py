@@ -35,6 +35,7 @@ REDIS_ENV = "KABAR_TEST_REDIS_URL"
 SITES = ("merahputih", "halobanyuasin", "suarasumsel", "sumselterkini")
 """One mock site per discovery strategy (REST API, feed, listing, sitemap)."""
 CRAWLED = re.compile(r"Crawled \((?P<status>\d+)\) <GET (?P<url>\S+)>")
+REDIRECTED = re.compile(r"Redirecting \([^)]*\) to <GET (?P<url>\S+)>")
 
 
 @pytest.fixture
@@ -158,6 +159,7 @@ def test_two_workers_share_the_frontier(
 
     fetched: list[Counter[str]] = []
     discovered: list[set[str]] = []
+    strategies: list[dict[str, str]] = []
     for (out, log), worker in zip(logs, workers, strict=True):
         lines, log_text = out.read_text(), log.read_text()
         assert worker.returncode == 0, lines + log_text[-3000:]
@@ -165,13 +167,17 @@ def test_two_workers_share_the_frontier(
         # Scrapy logs every response it hands to the spider (a retried one is not).
         pages = Counter(m["url"] for m in CRAWLED.finditer(log_text) if m["url"] in truth)
         fetched.append(pages)
+        # Discovery pages: neither articles nor robots.txt, nor where an article
+        # redirected (the mock web moves an article to its homepage).
+        redirected = {m["url"] for m in REDIRECTED.finditer(log_text)}
         discovered.append(
             {
                 m["url"]
                 for m in CRAWLED.finditer(log_text)
-                if m["url"] not in truth and not m["url"].endswith("/robots.txt")
+                if m["url"] not in truth | redirected and not m["url"].endswith("/robots.txt")
             }
         )
+        strategies.append({site: line["strategy"] for site, line in report(lines).items()})
         requests = sum(int(line["requests"]) for line in report(lines).values())
         show(
             request,
@@ -186,6 +192,9 @@ def test_two_workers_share_the_frontier(
     # sitemap or listing page fetched by the two.
     assert discovered[0] | discovered[1] >= set(base_urls.values())
     assert discovered[0] & discovered[1] == set(), "a site was discovered twice"
+    for site in SITES:  # one worker found each site's strategy, the other left it alone
+        found = [worker[site] for worker in strategies if worker[site] != "none"]
+        assert len(found) == 1, (site, strategies)
 
     engine = create_engine(postgres_url)
     with engine.connect() as connection:
