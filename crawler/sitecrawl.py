@@ -28,7 +28,7 @@ import re
 from collections.abc import Callable, Collection, Generator, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from scrapy.http import HtmlResponse, Request, Response, TextResponse
 from sqlalchemy.exc import SQLAlchemyError
@@ -983,7 +983,3 @@ def _fill_from_hint(
             setattr(article, name, list(getattr(hint, name)))
     if not article.image_url and hint.image_url:
         article.image_url = hint.image_url
-
-
-def host_of(url: str) -> str:
-    return (urlsplit(url).netloc or "").lower()

@@ -21,7 +21,7 @@ from archive.repository import finish_run, start_run
 from crawler import shutdown
 from crawler.sites import SiteConfig
 from crawler.spiders.site import SiteSpider, site_closed
-from kabar.core.counts import by_site, site_counts
+from kabar.core.counts import by_site
 
 
 @dataclass
@@ -38,11 +38,6 @@ class SiteReport:
     skipped: dict[str, int] = field(default_factory=dict)
     errors: dict[str, int] = field(default_factory=dict)
     unreachable: str | None = None
-
-    @classmethod
-    def from_stats(cls, name: str, stats: Mapping[str, Any], unreachable: str | None) -> SiteReport:
-        """The site's report from the crawl's stats (its ``kabar/sites/<name>/`` counts)."""
-        return cls.from_counts(name, site_counts(stats, name), unreachable)
 
     @classmethod
     def from_counts(

@@ -32,12 +32,13 @@ if TYPE_CHECKING:
 class _SitesSpider(Protocol):
     def site_configs(self) -> Mapping[str, SiteConfig]: ...
 
+    def site_of_host(self, netloc: str) -> str | None: ...
+
 
 class SiteRequestsMiddleware:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.sent: dict[str, int] = {}
-        self._hosts: dict[str, str] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -52,9 +53,10 @@ class SiteRequestsMiddleware:
         site = request.meta.get(SITE_META)
         if isinstance(site, str):
             return site, True
-        if self._hosts is None:
-            self._hosts = {config.netloc: name for name, config in self._sites(spider).items()}
-        return self._hosts.get(urlparse_cached(request).netloc.lower()), False
+        site_of_host = getattr(spider, "site_of_host", None)
+        if not callable(site_of_host):
+            return None, False
+        return site_of_host(urlparse_cached(request).netloc.lower()), False
 
     def process_request(self, request: Request) -> None:
         spider = self.crawler.spider

@@ -114,6 +114,8 @@ class SiteSpider(scrapy.Spider):
     def __init__(self, *args: Any, sites: Sequence[SiteConfig] | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.crawls: dict[str, SiteCrawl] = {}
+        self._by_name: dict[str, SiteConfig] = {}
+        self._by_host: dict[str, str] = {}
         self._run_id: int | None = None
         self._own_run = False
         self._configs: tuple[SiteConfig, ...] | None = (
@@ -134,6 +136,8 @@ class SiteSpider(scrapy.Spider):
         if spider._configs is None:
             spider._configs = tuple(load_sites(crawler.settings.get("KABAR_SITES_FILE")))
         spider.crawls = {site.name: SiteCrawl(spider, site) for site in spider._configs}
+        spider._by_name = {site.name: site for site in spider._configs}
+        spider._by_host = {site.netloc: site.name for site in spider._configs}
         spider.allowed_domains = sorted(
             {urlsplit(site.url).hostname or "" for site in spider._configs} - {""}
         )
@@ -155,7 +159,11 @@ class SiteSpider(scrapy.Spider):
 
     def site_configs(self) -> Mapping[str, SiteConfig]:
         """The sites of this crawl by name (the per-site middlewares read it)."""
-        return {name: crawl.site for name, crawl in self.crawls.items()}
+        return self._by_name
+
+    def site_of_host(self, netloc: str) -> str | None:
+        """The crawl's site at ``netloc`` (host[:port], lower case), if any."""
+        return self._by_host.get(netloc)
 
     # -- a site's end ---------------------------------------------------------------------
 
@@ -230,10 +238,9 @@ class SiteSpider(scrapy.Spider):
     # -- routing ---------------------------------------------------------------------------
 
     def _robots_parsed(self, robotparser: Any, request: Request) -> None:
-        netloc = urlsplit(request.url).netloc.lower()
-        for crawl in self.crawls.values():
-            if crawl.site.netloc == netloc:
-                crawl.robots_parsed(robotparser)
+        site = self.site_of_host(urlsplit(request.url).netloc.lower())
+        if site is not None:
+            self.crawls[site].robots_parsed(robotparser)
 
     def _request_dropped(self, request: Request, spider: scrapy.Spider) -> None:
         """An article URL whose redirects lead back to a URL already fetched (a loop):
