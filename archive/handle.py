@@ -268,8 +268,17 @@ class Archive:
         self.url = url
         self.engine = engine
         self.sessions: sessionmaker[Session] = make_sessionmaker(engine)
-        writing = engine.execution_options(kabar_begin="BEGIN IMMEDIATE")
-        self.writer = Writer(make_sessionmaker(writing))
+        """For reading: on SQLite a plain (deferred) ``BEGIN``, so readers never queue
+        behind a writer."""
+        self.write_sessions: sessionmaker[Session] = make_sessionmaker(
+            engine.execution_options(kabar_begin="BEGIN IMMEDIATE")
+        )
+        """For a transaction that reads, then writes (a run's row, a site's lock): on
+        SQLite ``BEGIN IMMEDIATE``. A deferred transaction that read before another
+        process committed cannot take the write lock: SQLite fails it at once with
+        "database is locked" (its busy timeout does not apply), as seen in CI when two
+        crawls shared a new archive."""
+        self.writer = Writer(self.write_sessions)
         self.users = 0
 
     def dispose(self) -> None:

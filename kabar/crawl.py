@@ -194,7 +194,7 @@ def run_crawl(
     refuse_memory_database(db_url)
     archive = open_archive(db_url)
     try:
-        factory = archive.sessions
+        factory = archive.write_sessions
         with session_scope(factory) as session:
             run_id = start_run(session)
         settings = crawl_settings(db_url, {**(overrides or {}), "KABAR_RUN_ID": run_id})

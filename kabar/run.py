@@ -75,7 +75,7 @@ def run_due(
     # The process's one archive: run_crawl below shares this engine (open_archive counts
     # its users), so the schedule, the leases and the crawl use one pool.
     archive = open_archive(db_url)
-    factory = archive.sessions
+    factory = archive.write_sessions
     holder = holder_name()
     report = RunReport()
     names = [s.name for s in sites]

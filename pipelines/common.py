@@ -6,20 +6,12 @@ from typing import TYPE_CHECKING, NoReturn
 
 from scrapy.exceptions import DropItem
 
-from archive.handle import ArchiveProvider
 from kabar.core.counts import inc
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
-    from sqlalchemy.orm import Session, sessionmaker
 
     from crawler.sites import SiteConfig
-
-
-def archive_sessions(crawler: Crawler) -> sessionmaker[Session]:
-    """The session factory of the crawl's archive (the process's one engine), from the
-    crawl's archive extension (``crawler.get_extension``), not from the crawler package."""
-    return ArchiveProvider.of(crawler).sessions
 
 
 def crawled_site(crawler: Crawler, name: str) -> SiteConfig | None:
@@ -40,4 +32,4 @@ def drop(crawler: Crawler, reason: str, detail: str, *, site: str | None = None)
     raise DropItem(f"{reason}: {detail}")
 
 
-__all__ = ["archive_sessions", "count", "crawled_site", "drop"]
+__all__ = ["count", "crawled_site", "drop"]

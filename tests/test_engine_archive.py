@@ -42,6 +42,45 @@ def test_one_archive_per_process_shared_and_disposed(tmp_path: Path) -> None:
     close_archive(open_archive(url))
 
 
+def test_a_read_then_write_session_survives_another_process_committing(
+    tmp_path: Path,
+) -> None:
+    """A run's row is read, then updated, while another crawl of the same SQLite file
+    commits in between. A deferred transaction fails such an update at once with
+    "database is locked" (seen in CI: two first crawls of one new archive); the
+    archive's write sessions take the write lock as they begin, so the other writer
+    waits for them instead."""
+    db_file = tmp_path / "kabar.db"
+    archive = open_archive(f"sqlite:///{db_file}")
+    try:
+        with session_scope(archive.write_sessions) as session:
+            run = models.CrawlRun()
+            session.add(run)
+        other_wrote = threading.Event()
+
+        def other_process() -> None:
+            with sqlite3.connect(db_file, timeout=30) as other:
+                other.execute("INSERT INTO crawl_runs (started_at) VALUES ('2026-01-01')")
+            other_wrote.set()
+
+        with session_scope(archive.write_sessions) as session:
+            row = session.get(models.CrawlRun, run.id)
+            assert row is not None
+            other = threading.Thread(target=other_process)
+            other.start()
+            # Gives the other writer time to commit, were it not made to wait.
+            other_wrote.wait(timeout=0.5)
+            row.finished_at = models.utcnow()
+        other.join(timeout=30)
+        assert other_wrote.is_set()
+        with session_scope(archive.sessions) as session:
+            assert session.scalar(select(func.count()).select_from(models.CrawlRun)) == 2
+            stored = session.get(models.CrawlRun, run.id)
+            assert stored is not None and stored.finished_at is not None
+    finally:
+        close_archive(archive)
+
+
 def test_writer_commits_in_batches_and_a_failed_write_undoes_only_itself(
     tmp_path: Path,
 ) -> None:
