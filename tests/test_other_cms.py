@@ -1,0 +1,72 @@
+"""Discovery beyond WordPress: the real ``kabar crawl`` on sites built the way Drupal,
+Joomla, Ghost, Blogger, a hand-written PHP portal, a sitemap-only site, a site with
+quirky feeds and a site whose homepage moved build theirs (:mod:`tests.othercms`).
+
+Each site must give every article, fetch no page an article crawler has no use for
+(tags, authors, search, login, static pages), store nothing but articles, and a second
+run of the unchanged web must cost only a few requests."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_kabar
+from tests.othercms.measure import HEADER, Row, measure
+from tests.othercms.server import OtherWeb, serve_other_web
+from tests.test_crawl_e2e import FAST, report
+
+pytestmark = pytest.mark.slow  # two crawls of eight sites with the real `kabar`
+
+SECOND_RUN_MAX_REQUESTS = 6
+"""robots.txt, the homepage or the entry point, and a page or two more."""
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[OtherWeb, dict[str, Row]]]:
+    work = tmp_path_factory.mktemp("othercms")
+    with serve_other_web() as web:
+        sites = web.write_sites_toml(work / "sites.toml")
+        db = work / "kabar.db"
+        crawl = ["crawl", "--sites", str(sites), "--db", f"sqlite:///{db}", *FAST]
+        first = run_kabar(*crawl, timeout=300)
+        assert first.returncode in (0, 4), first.stdout + first.stderr
+        first_hits = copy.deepcopy(web.hits)
+        rows = measure(web, db, first_hits)
+        web.reset()
+        second = run_kabar(*crawl, timeout=300)
+        assert second.returncode in (0, 4), second.stdout + second.stderr
+        lines = report(second.stdout)
+        for name, row in rows.items():
+            row.second_requests = web.hits[name].total()
+            row.second_new = int(lines.get(name, {}).get("new", -1))
+        print("\n" + HEADER)
+        for row in rows.values():
+            print(row.line())
+        yield web, rows
+
+
+SITES = ("drupal", "joomla", "ghost", "blogger", "portal", "newsmap", "quirky", "moved")
+
+
+@pytest.mark.parametrize("site", SITES)
+def test_every_article_found(crawled: tuple[OtherWeb, dict[str, Row]], site: str) -> None:
+    row = crawled[1][site]
+    assert row.found == row.total, row
+
+
+@pytest.mark.parametrize("site", SITES)
+def test_nothing_but_articles(crawled: tuple[OtherWeb, dict[str, Row]], site: str) -> None:
+    row = crawled[1][site]
+    assert row.stored_non_articles == [], row
+    assert row.never_fetched == [], row
+
+
+@pytest.mark.parametrize("site", SITES)
+def test_second_run_is_incremental(crawled: tuple[OtherWeb, dict[str, Row]], site: str) -> None:
+    row = crawled[1][site]
+    assert row.second_new == 0, row
+    assert row.second_requests <= SECOND_RUN_MAX_REQUESTS, row
