@@ -28,7 +28,7 @@ import re
 from collections.abc import Callable, Collection, Generator, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from scrapy.http import HtmlResponse, Request, Response, TextResponse
 from sqlalchemy.exc import SQLAlchemyError
@@ -56,9 +56,9 @@ from crawler.discovery import (
     classify_url,
     feed_links,
     page_links,
-    parse_feed,
     same_site,
 )
+from crawler.discovery.feeds import linked_feeds, read_feed
 from crawler.discovery.plan import HOME, DiscoveryPlan
 from crawler.discovery.sitemaps import (
     COMMON_SITEMAP_PATHS,
@@ -66,7 +66,7 @@ from crawler.discovery.sitemaps import (
     may_hold_articles,
     parse_sitemap,
 )
-from crawler.discovery.urls import next_page_link
+from crawler.discovery.urls import excluded, next_page_link, pager_next_link, url_shape
 from crawler.discovery.wordpress import ApiError, api_root, parse_posts, posts_url
 from crawler.extraction import PagePool, PageResult, read_article
 from crawler.failures import ABSENT, BUDGET, failure_kind
@@ -106,7 +106,14 @@ class SiteCrawl:
         self.spider = spider
         self.site = site
         self.name = site.name
-        self.home_url = canonical_url(site.url).rstrip("/")
+        self.homes = {canonical_url(site.url).rstrip("/")}
+        """The site's homepage, and where it redirects to (``/`` to ``/id/``)."""
+        self.netlocs = {site.netloc}
+        """The site's host[:port], and the others its homepage moved to (``www.``
+        aside, which :func:`same_site` ignores anyway)."""
+        self.article_shapes: set[tuple[str, ...]] = set()
+        """Shapes (:func:`~crawler.discovery.urls.url_shape`) of the articles the site's
+        feeds and sitemaps listed: a listing's link of such a shape is an article."""
         self.started_at = datetime.now(UTC)
         self.cutoff = self.started_at - timedelta(days=site.max_age_days)
         self.discovery = SiteState()
@@ -155,6 +162,7 @@ class SiteCrawl:
         """The site's first requests: discovery's (unless another worker of a distributed
         crawl discovers this site) and the revisits due. Loads the incremental state."""
         self._load_state()
+        self._remembered_hosts()
         self.plan = DiscoveryPlan.for_site(
             STRATEGIES,
             skip=self.site.skip_strategies,
@@ -238,6 +246,20 @@ class SiteCrawl:
         except SQLAlchemyError as exc:
             self.inc("errors/database")
             logger.error("%s: no incremental state (%s)", self.name, exc.__class__.__name__)
+
+    def _remembered_hosts(self) -> None:
+        """Entry points remembered at another port or scheme of the site's own host (its
+        homepage moved there, ``http://`` to ``https://``): that origin is the site's."""
+        host = (urlsplit(self.site.url).hostname or "").removeprefix("www.")
+        state = self.discovery
+        for url in [state.api_root or "", *state.feeds, *state.sitemaps]:
+            parts = urlsplit(url)
+            if parts.hostname and parts.hostname.removeprefix("www.") == host:
+                self.netlocs.add(parts.netloc.lower())
+
+    def on_site(self, url: str) -> bool:
+        """Whether ``url`` is on this site (at its configured origin or where it moved)."""
+        return any(same_site(url, netloc) for netloc in self.netlocs)
 
     def _due_revisits(self, session: Any) -> list[str]:
         """Stored articles to fetch again for edits (``archive.discovery.due_revisits``):
@@ -355,15 +377,21 @@ class SiteCrawl:
         this run), old, budget, offsite, other — and the request for it when it is new
         or modified (a newer modified time, or another title than the stored one)."""
         url = canonical_url(candidate.url)
-        if not same_site(url, self.site.netloc):
+        if not self.on_site(url):
             return "offsite", None
-        if candidate.strategy == "listing" and (
-            classify_url(url, article_pattern=self.site.article_pattern) is not UrlKind.ARTICLE
-        ):
+        if candidate.strategy == "listing" and not self._is_article_link(url):
             return "other", None
-        if url.rstrip("/") == self.home_url:
+        if url.rstrip("/") in self.homes:
             # Sitemaps often list the homepage: discovery reads it, it is no article.
             return "other", None
+        if candidate.strategy in ("feed", "sitemap"):
+            if excluded(url):
+                # A sitemap of every page of the site (Drupal's lists terms and users),
+                # a feed with the site's pages: a tag, author or static page is none.
+                return "other", None
+            shape = url_shape(url)
+            if shape is not None and self.site.article_pattern is None:
+                self.article_shapes.add(shape)
         when = candidate.published_at or candidate.modified_at
         if when is not None and when < self.cutoff:
             self.inc("skipped/too_old")
@@ -649,14 +677,17 @@ class SiteCrawl:
         self.discovery.api_root = api_root(selector, response.url) or (
             urljoin(response.url, "/wp-json/") if b"/wp-content/" in response.body else None
         )
+        self.netlocs.add(urlsplit(response.url).netloc.lower())  # where the home moved
+        moved = urlsplit(canonical_url(response.url))
+        self.homes |= {canonical_url(response.url).rstrip("/"), f"{moved.scheme}://{moved.netloc}"}
         advertised = [u for u in feed_links(selector, response.url) if "comments" not in u]
+        # No feed in the head: an RSS icon's link in the body, else WordPress's /feed/.
+        linked = [u for u in linked_feeds(selector, response.url) if self.on_site(u)]
         guessed = [urljoin(response.url, path) for path in COMMON_FEED_PATHS]
-        self.discovery.feeds = advertised or ([] if self.site.feeds else guessed)
+        self.discovery.feeds = advertised or linked or ([] if self.site.feeds else guessed)
         self.discovery.sitemaps = self.robots_sitemaps or self.discovery.sitemaps
         self.home_links = [
-            canonical_url(u)
-            for u in page_links(selector, response.url)
-            if same_site(u, self.site.netloc)
+            canonical_url(u) for u in page_links(selector, response.url) if self.on_site(u)
         ]
         if self.plan.backfilled and self.plan.strategy is not None:
             self.inc("strategy/backfill")
@@ -665,12 +696,21 @@ class SiteCrawl:
         yield from self._next_strategy()
 
     def _is_article_link(self, url: str) -> bool:
+        """An article by its URL's shape, or by the shape of the articles the site's
+        feeds and sitemaps listed (a short ``/slug/``, ``/posts/slug/``)."""
         kind = classify_url(url, article_pattern=self.site.article_pattern)
-        return kind is UrlKind.ARTICLE
+        if kind is UrlKind.ARTICLE:
+            return True
+        return (
+            kind is UrlKind.OTHER
+            and bool(self.article_shapes)
+            and url_shape(url) in self.article_shapes
+            and not excluded(url)
+        )
 
     def _is_listing_link(self, url: str) -> bool:
         kind = classify_url(url, article_pattern=self.site.article_pattern)
-        return kind is UrlKind.LISTING and url.rstrip("/") != self.site.url.rstrip("/")
+        return kind is UrlKind.LISTING and url.rstrip("/") not in self.homes
 
     def _section_request(self, url: str, chain: frozenset[str] = frozenset()) -> Request | None:
         if url in self.scheduled or self.listing_requests >= self.settings.getint(
@@ -690,9 +730,7 @@ class SiteCrawl:
         if self._not_modified(response, first=False) or not isinstance(response, HtmlResponse):
             return
         links = [
-            canonical_url(u)
-            for u in page_links(response.selector, response.url)
-            if same_site(u, self.site.netloc)
+            canonical_url(u) for u in page_links(response.selector, response.url) if self.on_site(u)
         ]
         articles = [u for u in links if self._is_article_link(u)]
         requests, outcomes = self._schedule(Candidate(url=u) for u in articles)
@@ -707,7 +745,12 @@ class SiteCrawl:
             following = next_page_link(response.selector, response.url) or _following_page(
                 response.url, [u for u in links if self._is_listing_link(u)]
             )
-            if following and same_site(following, self.site.netloc):
+            if following is None:
+                # A pager marked only by its words or an unknown class: never an article.
+                guessed = pager_next_link(response.selector, response.url)
+                if guessed is not None and not self._is_article_link(canonical_url(guessed)):
+                    following = guessed
+            if following and self.on_site(following):
                 request = self._section_request(
                     canonical_url(following), chain | frozenset(articles)
                 )
@@ -776,29 +819,40 @@ class SiteCrawl:
             yield self._listing_request(url, "api", self.spider.parse_api, page=page + 1, root=root)
 
     def parse_feed(
-        self, response: Response, page: int = 1, feed: str | None = None, first: bool = False
+        self, response: Response, page: int = 1, feed_url: str | None = None, first: bool = False
     ) -> Iterator[Request]:
-        candidates = yield from self._parsed(
-            response, "feed", lambda r: parse_feed(r.body, r.url), FeedError, first=first
+        feed = yield from self._parsed(
+            response, "feed", lambda r: read_feed(r.body, r.url), FeedError, first=first
         )
-        if candidates is None:
+        if feed is None:
             return
+        candidates = feed.candidates
         if _WORDPRESS_GENERATOR in response.body[:4096]:
             # WordPress's feed validators are its newest post's modified time: a post
             # published back-dated behind it gets a 304. Such a feed is read whole
             # each run (one request either way; a 304 saves only bytes).
             self.new_validators.pop(response.url, None)
+        # A feed that does not page repeats itself (it ignores ?paged=): every item was
+        # listed already in this run, known or not.
+        repeated = page > 1 and all(canonical_url(c.url) in self.looked_up for c in candidates)
         requests, outcomes = self._schedule(candidates)
         yield from requests
-        if page > 1 and all(outcome == "seen" for outcome in outcomes):
-            # A feed that does not page (it repeats itself): listings fill the gap.
+        if repeated:
+            # Listings fill the gap.
             yield from self._backfill()
         elif candidates and "old" not in outcomes and ("new" in outcomes or self.full):
             # Older items may be missing (a page held something new — a known item
             # beside it does not mean the rest is older: editors back-date posts — or
             # the site never listed completely): WordPress pages its feeds.
-            if page < self.settings.getint("KABAR_MAX_FEED_PAGES", 20):
-                base = feed or response.url
+            base = feed_url or response.url
+            if page >= self.settings.getint("KABAR_MAX_FEED_PAGES", 20):
+                yield from self._backfill()
+            elif feed.next_url is not None and self.on_site(feed.next_url):
+                # The feed says where its next page is (RFC 5005: Blogger's start-index).
+                yield self._listing_request(
+                    feed.next_url, "feed", self.spider.parse_feed, page=page + 1, feed=base
+                )
+            elif not feed.paged:
                 sep = "&" if "?" in base else "?"
                 yield self._listing_request(
                     f"{base}{sep}paged={page + 1}",
@@ -807,8 +861,6 @@ class SiteCrawl:
                     page=page + 1,
                     feed=base,
                 )
-            else:
-                yield from self._backfill()
 
     def parse_sitemap(self, response: Response, first: bool = False) -> Iterator[Request]:
         sitemap = yield from self._parsed(
@@ -820,7 +872,7 @@ class SiteCrawl:
         for url, lastmod in sitemap.children:
             if not may_hold_articles(url) or (lastmod is not None and lastmod < since):
                 continue
-            if same_site(url, self.site.netloc) and url not in self.scheduled:
+            if self.on_site(url) and url not in self.scheduled:
                 self.scheduled.add(url)
                 yield self._listing_request(url, "sitemap", self.spider.parse_sitemap)
         if sitemap.urls:
@@ -895,24 +947,33 @@ class SiteCrawl:
         return article
 
 
-_PAGE_NUMBER = re.compile(r"/page/(\d+)/?$|[?&](?:page|paged)=(\d+)")
+_PAGE_NUMBER = re.compile(
+    r"/page/(\d+)/?$|[?&](?:page|paged|start|limitstart|offset)=(\d+)|/(\d{1,3})/?$"
+)
+"""A listing page's number or offset: WordPress's ``/page/2/``, ``?page=1`` (Drupal
+counts from 0), Joomla's ``&start=10``, a portal's ``/kategori/daerah/2``."""
 
 
 def _page_number(url: str) -> int:
+    """The page's number or offset; 0 for a listing's first page (no number)."""
     match = _PAGE_NUMBER.search(url)
-    return int(match.group(1) or match.group(2)) if match else 1
+    return int(next(g for g in match.groups() if g is not None)) if match else 0
 
 
 def _following_page(url: str, listing_links: Iterable[str]) -> str | None:
     """The next page of the listing at ``url`` among its links, when the pager says
     so only by number or by a class kabar does not know (block themes'
-    ``wp-block-query-pagination-next``)."""
+    ``wp-block-query-pagination-next``): the same listing's link with the least
+    number above this page's (numbers count pages from 0 or 1, or items: ``start=10``)."""
     section = _PAGE_NUMBER.sub("", url).rstrip("/?")
-    wanted = _page_number(url) + 1
-    for link in listing_links:
-        if _page_number(link) == wanted and _PAGE_NUMBER.sub("", link).rstrip("/?") == section:
-            return link
-    return None
+    current = _page_number(url)
+    following = [
+        (number, link)
+        for link in listing_links
+        if (number := _page_number(link)) > current
+        and _PAGE_NUMBER.sub("", link).rstrip("/?") == section
+    ]
+    return min(following)[1] if following else None
 
 
 _WORDPRESS_GENERATOR = b"wordpress.org/?v="

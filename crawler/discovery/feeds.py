@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
+from urllib.parse import urlsplit
 
 from lxml import etree
 from parsel import Selector
@@ -31,6 +33,30 @@ def feed_links(html: Selector, base_url: str) -> list[str]:
             url = join_url(base_url, link.attrib.get("href"))
             if url is not None and "/comments/" not in url and url not in urls:
                 urls.append(url)
+    return urls
+
+
+_FEED_PATH = re.compile(
+    r"(?:\.(?:rss|atom|rdf)|/(?:feeds?|rss|atom|rss2)(?:\.xml)?/?|/(?:index|rss|atom|feed|"
+    r"backend)\.xml|/feeds/posts/default)$",
+    re.IGNORECASE,
+)
+_FEED_QUERY = re.compile(r"(?:^|&)(?:format=feed|feed=(?:rss2?|atom)|type=rss)(?:&|$)")
+
+
+def linked_feeds(html: Selector, base_url: str) -> list[str]:
+    """Feeds a page links to in its body (an RSS icon: ``<a href="/index.xml">``,
+    ``/rss``, ``/rss.xml``, ``?format=feed``), for sites that advertise none in their
+    head; comment feeds left out. A guess: the link is read as a feed and dropped
+    when it is none."""
+    urls: list[str] = []
+    for href in html.xpath("//a/@href").getall():
+        url = join_url(base_url, href)
+        if url is None or "comment" in url.lower() or url in urls:
+            continue
+        parts = urlsplit(url)
+        if _FEED_PATH.search(parts.path) or _FEED_QUERY.search(parts.query):
+            urls.append(url)
     return urls
 
 
@@ -126,10 +152,55 @@ def _candidate(entry: etree._Element, base_url: str) -> Candidate | None:
     )
 
 
+@dataclass(frozen=True)
+class Feed:
+    """A feed document: its entries, and how it pages when it says so (RFC 5005's
+    ``<link rel="next">``, which Blogger and others write: ``?start-index=26``)."""
+
+    candidates: list[Candidate] = field(default_factory=list)
+    next_url: str | None = None
+    paged: bool = False
+    """The feed declares its paging (a next, previous, first or last link): without a
+    next link it is its last page."""
+
+
+_PAGING_RELS = frozenset({"next", "previous", "prev", "first", "last"})
+
+
+def _paging(root: etree._Element, base_url: str) -> tuple[str | None, bool]:
+    """The next page's URL and whether the feed declares paging at all: ``<link
+    rel="next">`` of the feed (Atom) or its channel (RSS with ``atom:link``)."""
+    channel = root.find("channel")
+    holders = [root] if channel is None else [root, channel]
+    next_url, paged = None, False
+    for holder in holders:
+        for link in holder.findall("link"):
+            rel = (link.get("rel") or "").lower()
+            if rel in _PAGING_RELS and link.get("href"):
+                paged = True
+                if rel == "next" and next_url is None:
+                    next_url = join_url(base_url, link.get("href"))
+    return next_url, paged
+
+
+def read_feed(body: bytes, base_url: str) -> Feed:
+    """An RSS 2.0/1.0 or Atom feed: its items (:func:`parse_feed`) and its paging."""
+    root = _root(body)
+    next_url, paged = _paging(root, base_url)
+    entries = root.iter("item", "entry")
+    candidates = list(isolated(entries, lambda entry: _candidate(entry, base_url), "bad_entry"))
+    return Feed(candidates=candidates, next_url=next_url, paged=paged)
+
+
 def parse_feed(body: bytes, base_url: str) -> list[Candidate]:
     """Items of an RSS 2.0/1.0 or Atom feed, in feed order; namespaces are ignored. An
     entry that cannot be read (no link, a malformed one, anything raising) is reported
     (:mod:`crawler.faults`) and skipped; the others are kept."""
+    return read_feed(body, base_url).candidates
+
+
+def _root(body: bytes) -> etree._Element:
+    """The feed's root element, namespaces dropped from every tag."""
     parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
     try:
         root = etree.fromstring(without_doctype(body), parser=parser)
@@ -142,5 +213,4 @@ def parse_feed(body: bytes, base_url: str) -> list[Candidate]:
             element.tag = etree.QName(element).localname
     if root.tag not in ("rss", "feed", "RDF"):
         raise FeedError(f"not a feed (root element <{root.tag}>)")
-    entries = root.iter("item", "entry")
-    return list(isolated(entries, lambda entry: _candidate(entry, base_url), "bad_entry"))
+    return root

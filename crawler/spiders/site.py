@@ -307,7 +307,7 @@ class SiteSpider(scrapy.Spider):
         feed: str | None = None,
         first: bool = False,
     ) -> Iterator[Request]:
-        yield from self.crawls[site].parse_feed(response, page=page, feed=feed, first=first)
+        yield from self.crawls[site].parse_feed(response, page=page, feed_url=feed, first=first)
 
     @_routed
     @parse_boundary("sitemap")

@@ -26,6 +26,9 @@ TRACKING_PARAMS: Final = (
     # Session ids make one page many URLs (a crawler trap as much as a duplicate).
     "sid", "session", "sessionid", "session_id", "phpsessid", "jsessionid", "s_id",
 )  # fmt: skip
+NAVIGATION_PARAMS: Final = ("Itemid",)
+"""Parameters that choose the menu around a page, not the page: Joomla's ``Itemid`` puts
+one article at as many URLs as menus link it (the homepage's, the section's, the feed's)."""
 _AMP_SUFFIX: Final = re.compile(r"/(?:amp|print)/?$")
 _WEB_SCHEMES: Final = frozenset({"http", "https"})
 _INVISIBLE: Final = re.compile(r"[\s\u200b-\u200d\u2060\ufeff]+")
@@ -100,9 +103,11 @@ def join_url(base_url: str, href: str | None, *, keep_fragment: bool = False) ->
 
 
 def canonical_url(url: str) -> str:
-    """One URL per article: tracking parameters, AMP/print suffixes and fragments removed,
-    host lower-cased, query sorted (w3lib)."""
-    cleaned = url_query_cleaner(url, TRACKING_PARAMS, remove=True, keep_fragments=False)
+    """One URL per article: tracking and navigation parameters, AMP/print suffixes and
+    fragments removed, host lower-cased, query sorted (w3lib)."""
+    cleaned = url_query_cleaner(
+        url, TRACKING_PARAMS + NAVIGATION_PARAMS, remove=True, keep_fragments=False
+    )
     parts = urlsplit(cleaned)
     path = _AMP_SUFFIX.sub("/", parts.path) or "/"
     rebuilt = urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -20,6 +20,8 @@ from urllib.parse import urlsplit
 from aiohttp import web
 
 from tests.othercms.sites import SITES, Moved, Page, Site, query_of
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 @dataclass
@@ -72,7 +74,7 @@ class OtherWeb:
         return path
 
 
-def _handler(site: Site, hits: Hits) -> web.Handler:
+def _handler(site: Site, hits: Hits) -> Handler:
     async def handle(request: web.Request) -> web.StreamResponse:
         target = request.path_qs
         if request.path == "/robots.txt":
@@ -86,7 +88,7 @@ def _handler(site: Site, hits: Hits) -> web.Handler:
     return handle
 
 
-def _redirector(target: str, hits: Hits) -> web.Handler:
+def _redirector(target: str, hits: Hits) -> Handler:
     async def handle(request: web.Request) -> web.StreamResponse:
         hits.add("redirect", request.path_qs)
         path = "/id/" if request.path == "/" else request.path_qs
@@ -95,7 +97,7 @@ def _redirector(target: str, hits: Hits) -> web.Handler:
     return handle
 
 
-def _app(handler: web.Handler) -> web.Application:
+def _app(handler: Handler) -> web.Application:
     app = web.Application()
     app.router.add_route("*", "/{tail:.*}", handler)
     return app
@@ -108,7 +110,7 @@ def serve_other_web(now: datetime | None = None) -> Iterator[OtherWeb]:
     loop = asyncio.new_event_loop()
     runners: list[web.AppRunner] = []
 
-    async def start(handler: web.Handler) -> int:
+    async def start(handler: Handler) -> int:
         runner = web.AppRunner(_app(handler), access_log=None)
         await runner.setup()
         await web.TCPSite(runner, "127.0.0.1", 0).start()
@@ -118,10 +120,10 @@ def serve_other_web(now: datetime | None = None) -> Iterator[OtherWeb]:
     urls: dict[str, str] = {}
     sites: dict[str, Site] = {}
     hits: dict[str, Hits] = {}
-    handlers: dict[str, web.Handler] = {}
+    handlers: dict[str, Handler] = {}
     """Filled once every site knows its address (pages link absolutely)."""
 
-    def late(name: str) -> web.Handler:
+    def late(name: str) -> Handler:
         async def handle(request: web.Request) -> web.StreamResponse:
             return await handlers[name](request)
 
@@ -147,4 +149,3 @@ def serve_other_web(now: datetime | None = None) -> Iterator[OtherWeb]:
         for runner in runners:
             loop.run_until_complete(runner.cleanup())
         loop.close()
-

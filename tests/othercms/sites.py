@@ -20,16 +20,22 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from html import escape
+from typing import ClassVar
 from urllib.parse import parse_qsl, quote, urlsplit
 
 ARTICLES_PER_SITE = 32
 SECTIONS = ("daerah", "politik", "ekonomi")
-_WORDS = (
-    "warga desa menggelar musyawarah bersama pemerintah kecamatan untuk membahas "
-    "pembangunan jalan irigasi sekolah pasar puskesmas dan jembatan yang rusak akibat "
-    "banjir musim hujan tahun ini sementara kepala dinas berjanji menyelesaikan "
-    "anggaran sebelum akhir bulan depan dengan pengawasan ketat dari dewan"
-).split()
+_WORDS = tuple(
+    " ".join(
+        (
+            "warga desa menggelar musyawarah bersama pemerintah kecamatan untuk membahas",
+            "pembangunan jalan irigasi sekolah pasar puskesmas dan jembatan yang rusak akibat",
+            "banjir musim hujan tahun ini sementara kepala dinas berjanji menyelesaikan",
+            "anggaran sebelum akhir bulan depan dengan pengawasan ketat dari dewan",
+        )
+    ).split(" ")
+)
+RSS_TYPE = "application/rss+xml"
 _PLACES = ("Banyuasin", "Lahat", "Muara Enim", "Prabumulih", "Ogan Ilir", "Musi Rawas")
 _TOPICS = ("Jalan Rusak", "Harga Cabai", "Banjir Bandang", "Pilkades Serentak", "Dana Desa")
 _VERBS = ("Dibahas", "Naik Lagi", "Ditinjau Bupati", "Jadi Sorotan", "Segera Ditangani")
@@ -142,6 +148,14 @@ class Site:
     def head(self) -> str:
         return ""
 
+    def a(self, path: str, text: str, attrs: str = "") -> str:
+        """A link to ``path`` on this site."""
+        return f'<a href="{escape(self.url(path))}"{attrs}>{escape(text)}</a>'
+
+    def alternate(self, path: str, kind: str = RSS_TYPE) -> str:
+        """A feed advertised in the head."""
+        return f'<link rel="alternate" type="{kind}" href="{escape(self.url(path))}">'
+
     def menu(self) -> str:
         return ""
 
@@ -156,7 +170,9 @@ class Site:
 
     def teaser(self, post: Post, context: str) -> str:
         href = escape(self.post_url(post, context=context))
-        return f'<article class="teaser"><h2><a href="{href}">{escape(post.title)}</a></h2></article>'
+        return (
+            f'<article class="teaser"><h2><a href="{href}">{escape(post.title)}</a></h2></article>'
+        )
 
     def article_page(self, post: Post, *, head: str = "") -> Page:
         canonical = escape(self.post_url(post, context="canonical"))
@@ -191,7 +207,7 @@ class Site:
         link = link or (lambda p: self.post_url(p, context="feed"))
         items = "".join(
             f"<item><title>{escape(p.title)}</title><link>{escape(link(p))}</link>"
-            f"<guid isPermaLink=\"false\">{p.ident}</guid>"
+            f'<guid isPermaLink="false">{p.ident}</guid>'
             f"<pubDate>{_rfc822(p.published)}</pubDate><category>{p.section}</category>"
             f"<description>{escape(p.paragraphs()[0])}</description></item>"
             for p in posts
@@ -202,22 +218,29 @@ class Site:
             f"<description>{self.name}</description>{items}</channel></rss>"
         ).encode()
 
-    def atom(self, posts: Sequence[Post], *, next_href: str | None = None) -> bytes:
+    def atom(
+        self, posts: Sequence[Post], *, next_href: str | None = None, prev_href: str | None = None
+    ) -> bytes:
         entries = "".join(
             f"<entry><id>tag:{self.name},2026:post-{p.ident}</id><title>{escape(p.title)}</title>"
-            f'<link rel="alternate" type="text/html" href="{escape(self.post_url(p, context="feed"))}"/>'
-            f'<link rel="replies" type="text/html" href="{escape(self.post_url(p, context="feed"))}#comments"/>'
+            f'<link rel="alternate" type="text/html" href="{self._feed_href(p)}"/>'
+            f'<link rel="replies" type="text/html" href="{self._feed_href(p)}#comments"/>'
             f"<published>{_iso(p.published)}</published><updated>{_iso(p.published)}</updated>"
             f"<author><name>Redaksi</name></author></entry>"
             for p in posts
         )
         nxt = f'<link rel="next" href="{escape(next_href)}"/>' if next_href else ""
+        if prev_href:
+            nxt += f'<link rel="previous" href="{escape(prev_href)}"/>'
         return (
             '<?xml version="1.0" encoding="UTF-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
             f"<id>tag:{self.name},2026</id><title>{self.name}</title>"
             f'<link rel="self" href="{self.url("/")}"/>{nxt}<updated>{_iso(self.now)}</updated>'
             f"{entries}</feed>"
         ).encode()
+
+    def _feed_href(self, post: Post) -> str:
+        return escape(self.post_url(post, context="feed"))
 
     @staticmethod
     def urlset(entries: Sequence[tuple[str, datetime | None]], *, news: bool = False) -> bytes:
@@ -289,32 +312,61 @@ class Drupal(Site):
             href = path if n == 0 else f"{path}?page={n}"
             items.append(f'<li><a href="{self.url(href)}">{n + 1}</a></li>')
         if page < last:
-            items.append(f'<li class="pager__item--next"><a href="{self.url(f"{path}?page={page + 1}")}" rel="next">›</a></li>')
+            following = self.a(f"{path}?page={page + 1}", "›", " rel=next")
+            items.append(f'<li class="pager__item--next">{following}</li>')
         return f'<nav class="pager"><ul>{"".join(items)}</ul></nav>'
 
     def route(self, path: str, query: dict[str, str]) -> Page:
         page = int(query.get("page", "0") or 0) if query.get("page", "0").isdigit() else 0
-        feed_link = f'<link rel="alternate" type="application/rss+xml" title="RSS" href="{self.url("/rss.xml")}">'
+        feed_link = self.alternate("/rss.xml")
         if path == "/":
             listing = self.listing_page(
-                "Beranda", self.pages(self.posts, page), "home", self._pager("/", page, len(self.posts))
+                "Beranda",
+                self.pages(self.posts, page),
+                "home",
+                self._pager("/", page, len(self.posts)),
             )
             return Page("listing" if page else "home", listing.body)
         if path == "/rss.xml":
             return Page("feed", self.rss(self.posts[:10]), content_type=RSS)
         if path.strip("/") in SECTIONS:
             posts = self.in_section(path.strip("/"))
-            listing = self.listing_page(path.strip("/").title(), self.pages(posts, page), "section", self._pager(path, page, len(posts)))
+            listing = self.listing_page(
+                path.strip("/").title(),
+                self.pages(posts, page),
+                "section",
+                self._pager(path, page, len(posts)),
+            )
             listing.body = listing.body.replace(b"</head>", feed_link.encode() + b"</head>")
             return listing
         if path == "/sitemap.xml":
             if "page" not in query:
-                return Page("sitemap", self.sitemap_index([(self.url("/sitemap.xml?page=1"), self.now), (self.url("/sitemap.xml?page=2"), self.now)]), content_type=XML)
+                return Page(
+                    "sitemap",
+                    self.sitemap_index(
+                        [
+                            (self.url("/sitemap.xml?page=1"), self.posts[0].published),
+                            (
+                                self.url("/sitemap.xml?page=2"),
+                                self.posts[len(self.posts) // 2].published,
+                            ),
+                        ]
+                    ),
+                    content_type=XML,
+                )
             half = len(self.posts) // 2
             chunk = self.posts[:half] if page == 1 else self.posts[half:]
-            entries: list[tuple[str, datetime | None]] = [(self.post_url(p), p.published) for p in chunk]
+            entries: list[tuple[str, datetime | None]] = [
+                (self.post_url(p), p.published) for p in chunk
+            ]
             if page == 1:
-                entries = [(self.url("/"), self.now), (self.url("/tentang-kami"), None), (self.url("/taxonomy/term/7"), None), (self.url("/user/3"), None), *entries]
+                entries = [
+                    (self.url("/"), self.now),
+                    (self.url("/tentang-kami"), None),
+                    (self.url("/taxonomy/term/7"), None),
+                    (self.url("/user/3"), None),
+                    *entries,
+                ]
             return Page("sitemap", self.urlset(entries), content_type=XML)
         if path.startswith("/node/"):
             post = self.by_ident(path.removeprefix("/node/"))
@@ -337,7 +389,12 @@ class Joomla(Site):
 
     name = "joomla"
     platform = "Joomla"
-    _ITEMIDS = {"home": "101", "section": "115", "feed": "101", "canonical": "101"}
+    _ITEMIDS: ClassVar[dict[str, str]] = {
+        "home": "101",
+        "section": "115",
+        "feed": "101",
+        "canonical": "101",
+    }
 
     def catid(self, section: str) -> int:
         return 8 + SECTIONS.index(section)
@@ -363,10 +420,10 @@ class Joomla(Site):
     def menu(self) -> str:
         links = [f'<a href="{escape(self.section_url(s))}">{s.title()}</a>' for s in SECTIONS]
         links += [
-            f'<a href="{escape(self.url("/index.php?option=com_users&view=login&Itemid=120"))}">Login</a>',
-            f'<a href="{escape(self.url("/index.php?option=com_search&searchword=banjir"))}">Cari</a>',
-            f'<a href="{escape(self.url("/index.php?option=com_contact&view=contact&id=1"))}">Kontak</a>',
-            f'<a href="{escape(self.url("/index.php?option=com_tags&view=tag&id=4"))}">Banjir</a>',
+            self.a("/index.php?option=com_users&view=login&Itemid=120", "Login"),
+            self.a("/index.php?option=com_search&searchword=banjir", "Cari"),
+            self.a("/index.php?option=com_contact&view=contact&id=1", "Kontak"),
+            self.a("/index.php?option=com_tags&view=tag&id=4", "Banjir"),
         ]
         return "".join(links)
 
@@ -382,19 +439,26 @@ class Joomla(Site):
             post = self.by_ident(query.get("id", "").split(":")[0])
             return self.article_page(post) if post is not None else Page("missing", status=404)
         if option == "com_content" and view == "category":
-            section = SECTIONS[int(query.get("id", "8")) - 8] if query.get("id") in ("8", "9", "10") else None
+            section = (
+                SECTIONS[int(query.get("id", "8")) - 8]
+                if query.get("id") in ("8", "9", "10")
+                else None
+            )
             if section is None:
                 return Page("missing", status=404)
             posts = self.in_section(section)
             start = int(query.get("start", "0")) if query.get("start", "0").isdigit() else 0
             shown = posts[start : start + 5]
             links = "".join(
-                f'<li><a href="{escape(self.section_url(section, s))}" class="pagenav">{s // 5 + 1}</a></li>'
+                f'<li><a href="{escape(self.section_url(section, s))}">{s // 5 + 1}</a></li>'
                 for s in range(0, len(posts), 5)
             )
             if start + 5 < len(posts):
-                links += f'<li><a title="Berikutnya" href="{escape(self.section_url(section, start + 5))}" class="pagenav">Berikutnya</a></li>'
-            return self.listing_page(section.title(), shown, "section", f'<div class="pagination"><ul>{links}</ul></div>')
+                href = escape(self.section_url(section, start + 5))
+                links += f'<li><a title="Berikutnya" href="{href}">Berikutnya</a></li>'
+            return self.listing_page(
+                section.title(), shown, "section", f'<div class="pagination"><ul>{links}</ul></div>'
+            )
         return self.static_page(f"{option} {view}")
 
 
@@ -414,12 +478,14 @@ class Ghost(Site):
         return self.url(f"/{'-'.join(words[: 1 + post.number % 3])}-{post.number}/")
 
     def head(self) -> str:
-        return f'<link rel="alternate" type="application/rss+xml" title="Ghost" href="{self.url("/rss/")}">'
+        return self.alternate("/rss/")
 
     def menu(self) -> str:
         return (
-            f'<a href="{self.url("/tag/daerah/")}">Daerah</a><a href="{self.url("/author/redaksi/")}">Redaksi</a>'
-            f'<a href="{self.url("/about/")}">About</a><a href="{self.url("/signup/")}">Langganan</a>'
+            self.a("/tag/daerah/", "Daerah")
+            + self.a("/author/redaksi/", "Redaksi")
+            + self.a("/about/", "About")
+            + self.a("/signup/", "Langganan")
         )
 
     def route(self, path: str, query: dict[str, str]) -> Page:
@@ -433,19 +499,41 @@ class Ghost(Site):
             shown = self.pages(self.posts, page - 1, 12)
             if not shown:
                 return Page("missing", status=404)
-            older = f'<a class="older-posts" href="{self.url(f"/page/{page + 1}/")}">Older Posts →</a>' if page * 12 < len(self.posts) else ""
-            newer = f'<a class="newer-posts" href="{self.url(f"/page/{page - 1}/" if page > 2 else "/")}">← Newer Posts</a>' if page > 1 else ""
-            listing = self.listing_page("Ghost", shown, "home", f'<nav class="pagination">{newer} Page {page} of 3 {older}</nav>')
+            older = (
+                f'<a class="older-posts" href="{self.url(f"/page/{page + 1}/")}">Older Posts →</a>'
+                if page * 12 < len(self.posts)
+                else ""
+            )
+            newer = (
+                self.a(f"/page/{page - 1}/" if page > 2 else "/", "← Newer Posts")
+                if page > 1
+                else ""
+            )
+            listing = self.listing_page(
+                "Ghost",
+                shown,
+                "home",
+                f'<nav class="pagination">{newer} Page {page} of 3 {older}</nav>',
+            )
             rel = f'<link rel="next" href="{self.url(f"/page/{page + 1}/")}">' if older else ""
             listing.body = listing.body.replace(b"</head>", rel.encode() + b"</head>")
             return Page("home" if page == 1 else "listing", listing.body)
         if path == "/sitemap.xml":
-            kids = [(self.url(f"/sitemap-{k}.xml"), self.now) for k in ("pages", "posts", "authors", "tags")]
+            kids = [
+                (self.url(f"/sitemap-{k}.xml"), self.posts[0].published)
+                for k in ("pages", "posts", "authors", "tags")
+            ]
             return Page("sitemap", self.sitemap_index(kids), content_type="text/xml")
         if path == "/sitemap-posts.xml":
-            return Page("sitemap", self.urlset([(self.post_url(p), p.published) for p in self.posts]), content_type="text/xml")
+            return Page(
+                "sitemap",
+                self.urlset([(self.post_url(p), p.published) for p in self.posts]),
+                content_type="text/xml",
+            )
         if path in ("/sitemap-pages.xml", "/sitemap-tags.xml", "/sitemap-authors.xml"):
-            return Page("sitemap", self.urlset([(self.url("/about/"), None)]), content_type="text/xml")
+            return Page(
+                "sitemap", self.urlset([(self.url("/about/"), None)]), content_type="text/xml"
+            )
         for post in self.posts:
             if self.post_url(post) == self.url(path):
                 return self.article_page(post)
@@ -468,9 +556,10 @@ class Blogger(Site):
 
     def head(self) -> str:
         return (
-            f'<link rel="alternate" type="application/atom+xml" title="Atom" href="{self.url("/feeds/posts/default")}">'
-            f'<link rel="alternate" type="application/rss+xml" title="RSS" href="{self.url("/feeds/posts/default?alt=rss")}">'
-            f'<link rel="service.post" type="application/atom+xml" href="https://www.blogger.com/feeds/1234/posts/default">'
+            self.alternate("/feeds/posts/default", "application/atom+xml")
+            + self.alternate("/feeds/posts/default?alt=rss")
+            + '<link rel="service.post" type="application/atom+xml" '
+            'href="https://www.blogger.com/feeds/1234/posts/default">'
         )
 
     def menu(self) -> str:
@@ -482,13 +571,20 @@ class Blogger(Site):
 
     def route(self, path: str, query: dict[str, str]) -> Page:
         if path == "/feeds/posts/default":
-            start = int(query.get("start-index", "1")) if query.get("start-index", "1").isdigit() else 1
+            start = (
+                int(query.get("start-index", "1")) if query.get("start-index", "1").isdigit() else 1
+            )
             size = 25
             chunk = self.posts[start - 1 : start - 1 + size]
-            nxt = self.url(f"/feeds/posts/default?start-index={start + size}&max-results={size}") if start - 1 + size < len(self.posts) else None
+            nxt = (
+                self.url(f"/feeds/posts/default?start-index={start + size}&max-results={size}")
+                if start - 1 + size < len(self.posts)
+                else None
+            )
             if query.get("alt") == "rss":
                 return Page("feed", self.rss(chunk), content_type=RSS)
-            return Page("feed", self.atom(chunk, next_href=nxt), content_type=ATOM)
+            prev = self.url("/feeds/posts/default") if start > 1 else None
+            return Page("feed", self.atom(chunk, next_href=nxt, prev_href=prev), content_type=ATOM)
         if path in ("/", "/search"):
             if path == "/search" and "updated-max" not in query:
                 return self.static_page("Cari")
@@ -498,12 +594,20 @@ class Blogger(Site):
             pager = ""
             if len(posts) > 8:
                 mark = quote(_iso(shown[-1].published), safe="")
-                href = self.url(f"/search?updated-max={mark}&max-results=8")
-                pager = f'<div id="blog-pager"><a class="blog-pager-older-link" id="Blog1_blog-pager-older-link" href="{href}" title="Posting Lama">Posting Lama</a></div>'
+                older = self.a(
+                    f"/search?updated-max={mark}&max-results=8",
+                    "Posting Lama",
+                    ' class="blog-pager-older-link" id="Blog1_blog-pager-older-link"',
+                )
+                pager = f'<div id="blog-pager">{older}</div>'
             listing = self.listing_page("Beranda", shown, "home", pager)
             return Page("home" if before is None else "listing", listing.body)
         if path == "/sitemap.xml":
-            return Page("sitemap", self.urlset([(self.post_url(p), p.published) for p in self.posts]), content_type=XML)
+            return Page(
+                "sitemap",
+                self.urlset([(self.post_url(p), p.published) for p in self.posts]),
+                content_type=XML,
+            )
         for post in self.posts:
             if self.post_url(post) == self.url(path):
                 return self.article_page(post)
@@ -556,7 +660,9 @@ class Portal(Site):
             )
             if page < last:
                 pager += f'<a href="{self.url(f"{base}/{page + 1}")}">»</a>'
-            return self.listing_page(parts[1].title(), shown, "section", f'<div class="paging">{pager}</div>')
+            return self.listing_page(
+                parts[1].title(), shown, "section", f'<div class="paging">{pager}</div>'
+            )
         for post in self.posts:
             if self.post_url(post) == self.url(path):
                 return self.article_page(post)
@@ -604,8 +710,12 @@ class Newsmap(Site):
             ).encode()
             return Page("sitemap", body, content_type=XML)
         if path == "/peta/indeks.xml":
-            kids = [(self.url(f"/peta/bulan-{n}.xml.gz"), self.now) for n in (1, 2)]
-            kids.append((self.url("/peta/halaman.xml.gz"), self.now))
+            half = len(self.posts) // 2
+            kids = [
+                (self.url("/peta/bulan-1.xml.gz"), self.posts[0].published),
+                (self.url("/peta/bulan-2.xml.gz"), self.posts[half].published),
+                (self.url("/peta/halaman.xml.gz"), self.posts[-1].published),
+            ]
             return Page("sitemap", self.sitemap_index(kids), content_type=XML)
         if path in ("/peta/bulan-1.xml.gz", "/peta/bulan-2.xml.gz"):
             half = len(self.posts) // 2
@@ -613,7 +723,9 @@ class Newsmap(Site):
             body = gzip.compress(self.urlset([(self.post_url(p), p.published) for p in chunk]))
             return Page("sitemap", body, content_type="application/x-gzip")
         if path == "/peta/halaman.xml.gz":
-            body = gzip.compress(self.urlset([(self.url("/redaksi"), None), (self.url("/kontak"), None)]))
+            body = gzip.compress(
+                self.urlset([(self.url("/redaksi"), None), (self.url("/kontak"), None)])
+            )
             return Page("sitemap", body, content_type="application/x-gzip")
         for post in self.posts:
             if self.post_url(post) == self.url(path):
@@ -640,7 +752,8 @@ class Quirky(Site):
     def menu(self) -> str:
         return (
             f'<a href="{self.url("/index.xml")}" class="rss-icon">RSS</a>'
-            f'<a href="{self.url("/tags/banjir/")}">banjir</a><a href="{self.url("/about/")}">about</a>'
+            + self.a("/tags/banjir/", "banjir")
+            + self.a("/about/", "about")
         )
 
     def route(self, path: str, query: dict[str, str]) -> Page:
@@ -677,17 +790,23 @@ class Moved(Site):
         return f'<link rel="alternate" type="application/rss+xml" href="{self.target}/id/rss">'
 
     def route(self, path: str, query: dict[str, str]) -> Page:
+        if path == "/":
+            return Page("redirect", status=301, headers={"Location": f"{self.target}/id/"})
         if path == "/id/rss":
             return Page("feed", self.rss(self.posts[:10]), content_type=RSS)
         if path in ("/id/", "/id"):
             sections = "".join(f'<a href="{self.target}/id/kanal/{s}">{s}</a>' for s in SECTIONS)
-            page = self.listing_page("Beranda", self.posts[:6], "home", sections)
-            return Page("home", page.body)
+            home = self.listing_page("Beranda", self.posts[:6], "home", sections)
+            return Page("home", home.body)
         if path.startswith("/id/kanal/") and path.removeprefix("/id/kanal/") in SECTIONS:
             posts = self.in_section(path.removeprefix("/id/kanal/"))
             page = int(query["page"]) if query.get("page", "").isdigit() else 1
             shown = posts[(page - 1) * 4 : page * 4]
-            pager = f'<a rel="next" href="{self.target}{path}?page={page + 1}">Berikutnya</a>' if page * 4 < len(posts) else ""
+            pager = (
+                f'<a rel="next" href="{self.target}{path}?page={page + 1}">Berikutnya</a>'
+                if page * 4 < len(posts)
+                else ""
+            )
             return self.listing_page("Kanal", shown, "section", pager)
         for post in self.posts:
             if self.post_url(post) == self.target + path:
