@@ -3,8 +3,9 @@ Joomla, Ghost, Blogger, a hand-written PHP portal, a sitemap-only site, a site w
 quirky feeds and a site whose homepage moved build theirs (:mod:`tests.othercms`).
 
 Each site must give every article, fetch no page an article crawler has no use for
-(tags, authors, search, login, static pages), store nothing but articles, and a second
-run of the unchanged web must cost only a few requests."""
+(tags, authors, search, login, static pages), store nothing but articles; a second run
+of the unchanged web must cost only a few requests, and a third, after each site
+published a few posts, must find them at the cost of little more than fetching them."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.conftest import run_kabar
-from tests.othercms.measure import HEADER, Row, measure
+from tests.othercms.measure import HEADER, Row, found_in, measure
 from tests.othercms.server import OtherWeb, serve_other_web
 from tests.test_crawl_e2e import FAST, report
 
@@ -22,6 +23,8 @@ pytestmark = pytest.mark.slow  # two crawls of eight sites with the real `kabar`
 
 SECOND_RUN_MAX_REQUESTS = 6
 """robots.txt, the homepage or the entry point, and a page or two more."""
+PUBLISHED = 3
+"""Posts each site publishes between the second run and the third."""
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +45,17 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[OtherWeb
         for name, row in rows.items():
             row.second_requests = web.hits[name].total()
             row.second_new = int(lines.get(name, {}).get("new", -1))
+        fresh = {
+            name: {p.number for p in site.publish(PUBLISHED)} for name, site in web.sites.items()
+        }
+        web.reset()
+        third = run_kabar(*crawl, timeout=300)
+        assert third.returncode in (0, 4), third.stdout + third.stderr
+        for name, row in rows.items():
+            found, _ = found_in(web, db, name)
+            row.later_found = len(found & fresh[name])
+            row.later_total = len(fresh[name])
+            row.third_requests = web.hits[name].total()
         print("\n" + HEADER)
         for row in rows.values():
             print(row.line())
@@ -62,6 +76,7 @@ def test_nothing_but_articles(crawled: tuple[OtherWeb, dict[str, Row]], site: st
     row = crawled[1][site]
     assert row.stored_non_articles == [], row
     assert row.never_fetched == [], row
+    assert row.fetched_as_articles == [], row
 
 
 @pytest.mark.parametrize("site", SITES)
@@ -69,3 +84,13 @@ def test_second_run_is_incremental(crawled: tuple[OtherWeb, dict[str, Row]], sit
     row = crawled[1][site]
     assert row.second_new == 0, row
     assert row.second_requests <= SECOND_RUN_MAX_REQUESTS, row
+
+
+@pytest.mark.parametrize("site", SITES)
+def test_later_run_finds_what_was_published(
+    crawled: tuple[OtherWeb, dict[str, Row]], site: str
+) -> None:
+    row = crawled[1][site]
+    assert row.later_found == row.later_total == PUBLISHED, row
+    # What the second run cost, plus the new articles and a page or two that list them.
+    assert row.third_requests <= SECOND_RUN_MAX_REQUESTS + PUBLISHED + 2, row

@@ -89,10 +89,16 @@ class Page:
     article: int | None = None
 
 
+POST_INTERVAL = timedelta(hours=13)
+FIRST_POST_AGE = timedelta(days=2)
+"""The newest post is this old when the web starts: :meth:`Site.publish` adds newer
+ones, still in the past."""
+
+
 def _posts(site: str, now: datetime) -> list[Post]:
-    """Newest first, one every 13 hours: 32 posts span about 17 days."""
+    """Newest first, one every 13 hours: 32 posts span about 19 days."""
     return [
-        Post(number=n, site=site, published=now - timedelta(hours=13 * n + 1))
+        Post(number=n, site=site, published=now - FIRST_POST_AGE - POST_INTERVAL * n)
         for n in range(ARTICLES_PER_SITE)
     ]
 
@@ -124,6 +130,21 @@ class Site:
         self.now = now
         self.base = base.rstrip("/")
         self.posts = _posts(self.name, now)
+
+    def publish(self, count: int) -> list[Post]:
+        """``count`` new posts, each 13 hours after the newest (numbered from 1000)."""
+        newest = self.posts[0]
+        base = max(1000, newest.number + 1)
+        fresh = [
+            Post(
+                number=base + k,
+                site=self.name,
+                published=newest.published + POST_INTERVAL * (k + 1),
+            )
+            for k in range(count)
+        ]
+        self.posts = fresh[::-1] + self.posts
+        return fresh
 
     # -- what subclasses define ----------------------------------------------------------
 
@@ -694,7 +715,8 @@ class Newsmap(Site):
         if path == "/":
             return Page("home", self.listing_page("Beranda", self.posts[:5], "home", "").body)
         if path == "/peta/berita-terkini.xml":
-            recent = [p for p in self.posts if self.now - p.published < timedelta(days=2)]
+            newest = self.posts[0].published
+            recent = [p for p in self.posts if newest - p.published < timedelta(days=2)]
             rows = "".join(
                 f"<url><loc>{escape(self.post_url(p))}</loc><news:news><news:publication>"
                 f"<news:name>{self.name}</news:name><news:language>id</news:language>"
