@@ -12,6 +12,12 @@ feeds, sitemaps, listing pages), remembers in the archive which one worked, and 
 runs goes straight to it, fetching only articles that are new or that a listing says
 were modified (a newer modified time, or another title).
 
+Beyond WordPress (``tests/othercms``): a feed may be linked only from the body, page
+by its own ``rel="next"`` or not at all (then it repeats itself and listing pages fill
+the gap); a listing's links are articles by their shape or by the shapes of what the
+site's feeds and sitemaps listed; a homepage may move to another origin, which is the
+site's from then on.
+
 A site ends when nothing of it is left in flight: every request it issued was answered
 (its callback or errback ran) or dropped, and every article it yielded left the item
 pipelines. Requests carry a ticket (``meta[TICKET_META]``) that their redirects and

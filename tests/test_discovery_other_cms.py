@@ -28,6 +28,9 @@ ARTICLES = (
     "https://x.id/berita/12345/judul-slug",
     "https://x.id/read/2026/12/05/123/judul-slug",
     "https://x.id/2026/12/banjir-di-kota-lama.html",  # Blogger
+    "https://x.id/daerah/12345/judul-berita",  # a number, then a short slug
+    "https://x.id/berita/d-7654321/judul-slug",
+    "https://x.id/12345-banjir-kota",
 )
 LISTINGS = (
     f"{JOOMLA}&view=category&id=8&Itemid=115&start=10",
@@ -35,6 +38,7 @@ LISTINGS = (
     "https://x.id/index.php?kategori=daerah&page=2",
     "https://x.id/kategori/daerah/2",
     "https://x.id/id/kanal/daerah",  # under a language prefix
+    "https://x.id/berita?start=10",  # Joomla with friendly URLs
 )
 OTHERS = (
     f"{JOOMLA}&view=article&id=abc",
@@ -45,6 +49,7 @@ OTHERS = (
     "https://x.id/taxonomy/term/7",
     "https://x.id/user/3",
     "https://x.id/search/label/Daerah",
+    "https://x.id/2026/12/",  # a month's archive is no article
     # A path that is no script keeps its query unread (?p= is WordPress's only).
     "https://x.id/berita?id=2",
 )

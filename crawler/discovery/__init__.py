@@ -2,7 +2,8 @@
 
 Strategies, cheapest and most structured first: the WordPress REST API
 (:mod:`.wordpress`), feeds (:mod:`.feeds`), sitemaps (:mod:`.sitemaps`) and listing
-pages (:mod:`.urls` classifies what a link points to). Each yields
+pages (:mod:`.urls` classifies what a link points to: WordPress's, Drupal's,
+Joomla's and hand-written portals' URLs, and pagers by number, offset or words). Each yields
 :class:`~crawler.discovery.candidate.Candidate` values; nothing here imports Scrapy.
 """
 

@@ -18,7 +18,13 @@ from crawler.pages.dates import parse_date
 from kabar.core.text import clean_line
 from kabar.core.urls import join_url
 
-FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+xml")
+FEED_TYPES = (
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/feed+xml",
+    "application/x-rss+xml",
+    "application/rdf+xml",
+)
 COMMON_FEED_PATHS = ("feed/",)
 """Tried when a homepage advertises no feed (WordPress serves ``/feed/``)."""
 

@@ -42,7 +42,11 @@ _STATIC_SUFFIX = re.compile(
 _DATE_PATH = re.compile(r"/(?:19|20)\d\d/(?:0?[1-9]|1[0-2])(?:/(?:0?[1-9]|[12]\d|3[01]))?/[^/]+")
 _ID_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+){2,}[-/]?\d*(?:\.html?)?/?$")
 _NUMERIC_ID = re.compile(r"/(?:read|berita|news|artikel|post|node|detail|baca|story)/\d{3,}")
-_PAGINATION = re.compile(r"/page/\d+/?$|[?&](?:page|paged)=\d+")
+_PAGINATION = re.compile(r"/page/\d+/?$|[?&](?:page|paged|start|limitstart)=\d+")
+"""WordPress's ``/page/2/``, ``?page=1`` (Drupal), ``?start=10`` (Joomla)."""
+_ID_THEN_SLUG = re.compile(r"/(?:[a-z]-)?\d{4,}[-/][a-z][a-z0-9]*(?:-[a-z0-9]+)+/?(?:\.html?)?$")
+"""An article's number, then its slug: ``/daerah/12345/judul-berita``,
+``/berita/d-7654321/judul-slug``, ``/12345-judul-berita``."""
 _LANGUAGE = re.compile(r"[a-z]{2}(?:-[a-z]{2})?")
 _FRONT_PATHS = frozenset({"/", "/index.php"})
 """Where WordPress's query-string URLs live ("Plain" permalinks: ``/?p=123``)."""
@@ -178,7 +182,7 @@ def classify_url(url: str, *, article_pattern: str | None = None) -> UrlKind:
         return UrlKind.LISTING
     if article_pattern is not None:
         return UrlKind.OTHER
-    if _DATE_PATH.search(path) or _NUMERIC_ID.search(path):
+    if _DATE_PATH.search(path) or _NUMERIC_ID.search(path) or _ID_THEN_SLUG.search(path):
         return UrlKind.ARTICLE
     if _ID_SLUG.search(segments[-1]) and segments[-1].count("-") >= 3:
         return UrlKind.ARTICLE
