@@ -64,7 +64,7 @@ from crawler.discovery import (
     page_links,
     same_site,
 )
-from crawler.discovery.feeds import linked_feeds, read_feed
+from crawler.discovery.feeds import Feed, linked_feeds, read_feed
 from crawler.discovery.plan import HOME, DiscoveryPlan
 from crawler.discovery.sitemaps import (
     COMMON_SITEMAP_PATHS,
@@ -103,6 +103,10 @@ def _ticket() -> str:
     """A ticket unique in the process (and, with the pid, among a distributed crawl's
     workers: another worker's article requests never settle this worker's tickets)."""
     return f"{_TOKEN}:{next(_TICKETS)}"
+
+
+class ForeignFeed(FeedError):
+    """A feed whose items are all on other hosts: no entry point of the site."""
 
 
 class SiteCrawl:
@@ -785,7 +789,7 @@ class SiteCrawl:
         try:
             parsed = parse(response)
         except error as exc:
-            if first and isinstance(response, HtmlResponse):
+            if first and (isinstance(response, HtmlResponse) or isinstance(exc, ForeignFeed)):
                 # A web page where a feed or sitemap was probed: WordPress serves its
                 # homepage for /feed/ on "Plain" permalink sites, "disable feeds"
                 # plugins redirect there. The site has no such entry point.
@@ -827,9 +831,7 @@ class SiteCrawl:
     def parse_feed(
         self, response: Response, page: int = 1, feed_url: str | None = None, first: bool = False
     ) -> Iterator[Request]:
-        feed = yield from self._parsed(
-            response, "feed", lambda r: read_feed(r.body, r.url), FeedError, first=first
-        )
+        feed = yield from self._parsed(response, "feed", self._own_feed, FeedError, first=first)
         if feed is None:
             return
         candidates = feed.candidates
@@ -867,6 +869,15 @@ class SiteCrawl:
                     page=page + 1,
                     feed=base,
                 )
+
+    def _own_feed(self, response: Response) -> Feed:
+        """The feed of the response, if it lists this site's pages: a feed advertised
+        on another host whose every item links elsewhere (a proxy's addresses, another
+        site's news) is no entry point of this site (:class:`FeedError`)."""
+        feed = read_feed(response.body, response.url)
+        if feed.candidates and not any(self.on_site(c.url) for c in feed.candidates):
+            raise ForeignFeed("no item of the feed is on the site")
+        return feed
 
     def parse_sitemap(self, response: Response, first: bool = False) -> Iterator[Request]:
         sitemap = yield from self._parsed(

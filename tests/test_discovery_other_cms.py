@@ -184,3 +184,13 @@ def test_pager_next_link_none_without_a_pager() -> None:
 def test_following_page_by_number(url: str, links: list[str], following: str | None) -> None:
     expected = f"https://x.id{following}" if following else None
     assert _following_page(url, links) == expected
+
+
+def test_feedburner_items_give_their_original_link() -> None:
+    body = b"""<rss version="2.0" xmlns:feedburner="http://rssnamespace.org/feedburner/ext/1.0">
+    <channel><item><title>A</title>
+    <link>https://feedproxy.google.com/~r/contoh/~3/abc/</link>
+    <feedburner:origLink>https://x.id/2026/12/a-b-c.html</feedburner:origLink>
+    </item></channel></rss>"""
+    feed = read_feed(body, "https://feeds.feedburner.com/contoh")
+    assert [c.url for c in feed.candidates] == ["https://x.id/2026/12/a-b-c.html"]

@@ -1,6 +1,7 @@
 """Discovery beyond WordPress: the real ``kabar crawl`` on sites built the way Drupal,
 Joomla, Ghost, Blogger, a hand-written PHP portal, a sitemap-only site, a site with
-quirky feeds and a site whose homepage moved build theirs (:mod:`tests.othercms`).
+quirky feeds, a site whose homepage moved and a blog whose feed lives on a
+proxy build theirs (:mod:`tests.othercms`).
 
 Each site must give every article, fetch no page an article crawler has no use for
 (tags, authors, search, login, static pages), store nothing but articles; a second run
@@ -19,7 +20,7 @@ from tests.othercms.measure import HEADER, Row, found_in, measure
 from tests.othercms.server import OtherWeb, serve_other_web
 from tests.test_crawl_e2e import FAST, report
 
-pytestmark = pytest.mark.slow  # two crawls of eight sites with the real `kabar`
+pytestmark = pytest.mark.slow  # three crawls of nine sites with the real `kabar`
 
 SECOND_RUN_MAX_REQUESTS = 6
 """robots.txt, the homepage or the entry point, and a page or two more."""
@@ -62,7 +63,7 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[OtherWeb
         yield web, rows
 
 
-SITES = ("drupal", "joomla", "ghost", "blogger", "portal", "newsmap", "quirky", "moved")
+SITES = ("drupal", "joomla", "ghost", "blogger", "portal", "newsmap", "quirky", "moved", "burner")
 
 
 @pytest.mark.parametrize("site", SITES)

@@ -118,6 +118,11 @@ def _authors(entry: etree._Element) -> tuple[str, ...]:
 
 
 def _link(entry: etree._Element) -> str | None:
+    """The entry's page: FeedBurner's ``origLink`` (its ``link`` goes through the
+    proxy's host), Atom's alternate link, RSS's link, a permalink guid."""
+    original = _text(entry.find("origLink"))
+    if original:
+        return original
     for candidate in entry.findall("link"):
         href = candidate.get("href")
         if href is not None:  # Atom

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from tests.othercms.sites import SITES, Moved, Page, Site, query_of
+from tests.othercms.sites import SITES, Burner, Moved, Page, Site, query_of
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -97,6 +97,18 @@ def _redirector(target: str, hits: Hits) -> Handler:
     return handle
 
 
+def _proxy(site: Burner, hits: Hits) -> Handler:
+    """The feed proxy's host: the site's feed, and redirects to its posts."""
+
+    async def handle(request: web.Request) -> web.StreamResponse:
+        page = site.proxied(request.path)
+        hits.add(f"proxy-{page.kind}", request.path_qs)
+        headers = {"Content-Type": page.content_type, **page.headers}
+        return web.Response(body=page.body, status=page.status, headers=headers)
+
+    return handle
+
+
 def _app(handler: Handler) -> web.Application:
     app = web.Application()
     app.router.add_route("*", "/{tail:.*}", handler)
@@ -139,6 +151,9 @@ def serve_other_web(now: datetime | None = None) -> Iterator[OtherWeb]:
             site.target = site.base
             port = loop.run_until_complete(start(_redirector(site.base, hits[kind.name])))
             urls[kind.name] = f"http://127.0.0.1:{port}/"
+        if isinstance(site, Burner):
+            port = loop.run_until_complete(start(_proxy(site, hits[kind.name])))
+            site.proxy = f"http://127.0.0.1:{port}"
     thread = threading.Thread(target=loop.run_forever, daemon=True)
     thread.start()
     try:

@@ -836,7 +836,57 @@ class Moved(Site):
         return Page("missing", status=404)
 
 
-SITES: tuple[type[Site], ...] = (Drupal, Joomla, Ghost, Blogger, Portal, Newsmap, Quirky, Moved)
+class Burner(Site):
+    """A blog whose head advertises only a feed on a feed proxy's host (FeedBurner's
+    habit) whose items link through the proxy, with no ``origLink``; its own
+    ``/sitemap.xml`` lists every post (not named in robots.txt)."""
+
+    name = "burner"
+    platform = "feed on a proxy's host"
+    proxy = ""
+    """The proxy's origin (set by the server): it serves ``/burner`` and redirects
+    ``/~r/burner/<id>`` to the post."""
+
+    def post_url(self, post: Post, *, context: str = "") -> str:
+        if context == "feed":
+            return f"{self.proxy}/~r/burner/{post.ident}"
+        return self.url(f"/{post.published:%Y/%m}/{'-'.join(post.slug.split('-')[:5])}.html")
+
+    def head(self) -> str:
+        return f'<link rel="alternate" type="{RSS_TYPE}" href="{self.proxy}/burner">'
+
+    def proxied(self, path: str) -> Page:
+        """What the proxy serves for this site."""
+        if path == "/burner":
+            return Page("feed", self.rss(self.posts[:10]), content_type=RSS)
+        post = self.by_ident(path.removeprefix("/~r/burner/"))
+        if post is None:
+            return Page("missing", status=404)
+        return Page("redirect", status=301, headers={"Location": self.post_url(post)})
+
+    def route(self, path: str, query: dict[str, str]) -> Page:
+        if path == "/":
+            return Page("home", self.listing_page("Beranda", self.posts[:6], "home", "").body)
+        if path == "/sitemap.xml":
+            entries = [(self.post_url(p), p.published) for p in self.posts]
+            return Page("sitemap", self.urlset(entries), content_type=XML)
+        for post in self.posts:
+            if self.post_url(post) == self.url(path):
+                return self.article_page(post)
+        return Page("missing", status=404)
+
+
+SITES: tuple[type[Site], ...] = (
+    Drupal,
+    Joomla,
+    Ghost,
+    Blogger,
+    Portal,
+    Newsmap,
+    Quirky,
+    Moved,
+    Burner,
+)
 
 
 def query_of(url: str) -> dict[str, str]:
