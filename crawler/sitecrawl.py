@@ -690,15 +690,14 @@ class SiteCrawl:
         self.netlocs.add(urlsplit(response.url).netloc.lower())  # where the home moved
         moved = urlsplit(canonical_url(response.url))
         self.homes |= {canonical_url(response.url).rstrip("/"), f"{moved.scheme}://{moved.netloc}"}
+        links = [u for u in page_links(selector, response.url) if self.on_site(u)]
         advertised = [u for u in feed_links(selector, response.url) if "comments" not in u]
         # No feed in the head: an RSS icon's link in the body, else WordPress's /feed/.
-        linked = [u for u in linked_feeds(selector, response.url) if self.on_site(u)]
+        linked = linked_feeds(links)
         guessed = [urljoin(response.url, path) for path in COMMON_FEED_PATHS]
         self.discovery.feeds = advertised or linked or ([] if self.site.feeds else guessed)
         self.discovery.sitemaps = self.robots_sitemaps or self.discovery.sitemaps
-        self.home_links = [
-            canonical_url(u) for u in page_links(selector, response.url) if self.on_site(u)
-        ]
+        self.home_links = [canonical_url(u) for u in links]
         if self.plan.backfilled and self.plan.strategy is not None:
             self.inc("strategy/backfill")
             yield from self._start_listing() or ()

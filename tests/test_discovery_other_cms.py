@@ -11,6 +11,7 @@ from crawler.discovery.urls import (
     UrlKind,
     classify_url,
     excluded,
+    page_links,
     pager_next_link,
     url_shape,
 )
@@ -106,7 +107,7 @@ def test_feeds_linked_from_the_body() -> None:
         '<a href="/rss">rss</a><a href="/comments/feed/">c</a><a href="/berita/1/a-b">x</a>'
         '<a href="/index.php?format=feed&amp;type=rss">j</a><a href="/rss.xml">d</a>'
     )
-    assert linked_feeds(page, "https://x.id/") == [
+    assert linked_feeds(page_links(page, "https://x.id/")) == [
         "https://x.id/index.xml",
         "https://x.id/rss",
         "https://x.id/index.php?format=feed&type=rss",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
@@ -50,15 +51,14 @@ _FEED_PATH = re.compile(
 _FEED_QUERY = re.compile(r"(?:^|&)(?:format=feed|feed=(?:rss2?|atom)|type=rss)(?:&|$)")
 
 
-def linked_feeds(html: Selector, base_url: str) -> list[str]:
-    """Feeds a page links to in its body (an RSS icon: ``<a href="/index.xml">``,
-    ``/rss``, ``/rss.xml``, ``?format=feed``), for sites that advertise none in their
-    head; comment feeds left out. A guess: the link is read as a feed and dropped
-    when it is none."""
+def linked_feeds(links: Iterable[str]) -> list[str]:
+    """The feeds among a page's links (:func:`~crawler.discovery.urls.page_links`): an
+    RSS icon's ``/index.xml``, ``/rss``, ``/rss.xml``, ``?format=feed``, for sites that
+    advertise none in their head; comment feeds left out. A guess: the link is read as
+    a feed and dropped when it is none."""
     urls: list[str] = []
-    for href in html.xpath("//a/@href").getall():
-        url = join_url(base_url, href)
-        if url is None or "comment" in url.lower() or url in urls:
+    for url in links:
+        if "comment" in url.lower() or url in urls:
             continue
         parts = urlsplit(url)
         if _FEED_PATH.search(parts.path) or _FEED_QUERY.search(parts.query):
