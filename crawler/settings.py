@@ -125,6 +125,9 @@ KABAR_REDIS_PREFIX = os.environ.get("KABAR_REDIS_PREFIX", "kabar")  # namespace 
 KABAR_REDIS_WORKER_TIMEOUT_S = 600  # a silent worker stops counting (the last one cleans up)
 KABAR_REDIS_KEY_TTL_S = 86400  # keys left by killed workers expire after this
 
+# Each site's counts indexed by site, and no per-access deprecation shim (crawler.stats).
+STATS_CLASS = "crawler.stats.SiteStatsCollector"
+
 # The process's one archive engine, opened on engine_started, disposed on engine_stopped.
 # The extraction workers (crawler.extraction), one per core, started with the engine.
 EXTENSIONS = {

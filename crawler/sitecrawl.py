@@ -228,7 +228,7 @@ class SiteCrawl:
         """The site's row of the run (``kabar status`` reads it): its own counts, stored
         under the ``kabar/...`` names a one-site crawl's stats have."""
         stats = self.spider.crawler.stats
-        counts = site_counts(stats.get_stats() if stats is not None else {}, self.name)
+        counts = site_counts(stats, self.name)
         record_run_site(
             session,
             self.spider.run_id(session),

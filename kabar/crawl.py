@@ -239,8 +239,7 @@ def _honour_sigterm(grace_s: float) -> None:
 
 def site_reports(crawler: Crawler, names: Iterable[str]) -> list[SiteReport]:
     """The named sites' reports from the crawl's stats (so far, or final)."""
-    stats = crawler.stats.get_stats() if crawler.stats is not None else {}
-    counts = by_site(stats)
+    counts = by_site(crawler.stats)
     crawls = getattr(crawler.spider, "crawls", {})
     reports = []
     for name in names:

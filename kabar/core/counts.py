@@ -44,17 +44,31 @@ def put(stats: Stats | None, key: str, value: Any, *, site: str | None = None) -
         stats.set_value(site_key(site, key), value)
 
 
-def site_counts(stats: Mapping[str, Any], site: str) -> dict[str, Any]:
-    """The site's values, keyed without the ``kabar/sites/<site>/`` prefix."""
+def site_counts(stats: Mapping[str, Any] | Any, site: str) -> dict[str, Any]:
+    """The site's values, keyed without the ``kabar/sites/<site>/`` prefix: from the
+    collector's index when it keeps one (``crawler.stats.SiteStatsCollector``), else
+    from a scan of every value (a mapping, or another collector's ``get_stats()``)."""
+    indexed = getattr(stats, "site_values", None)
+    if callable(indexed):
+        return dict(indexed(site))
     prefix = site_key(site, "")
-    return {k.removeprefix(prefix): v for k, v in stats.items() if k.startswith(prefix)}
+    return {k.removeprefix(prefix): v for k, v in _values(stats).items() if k.startswith(prefix)}
 
 
-def by_site(stats: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
-    """Every site's values (as :func:`site_counts`), in one pass over the stats."""
+def by_site(stats: Mapping[str, Any] | Any) -> dict[str, dict[str, Any]]:
+    """Every site's values (as :func:`site_counts`), from the index or in one pass."""
+    indexed = getattr(stats, "sites_values", None)
+    if callable(indexed):
+        return dict(indexed())
     sites: dict[str, dict[str, Any]] = {}
-    for key, value in stats.items():
+    for key, value in _values(stats).items():
         if key.startswith(SITES):
             site, _, rest = key[len(SITES) :].partition("/")
             sites.setdefault(site, {})[rest] = value
     return sites
+
+
+def _values(stats: Mapping[str, Any] | Any) -> Mapping[str, Any]:
+    if isinstance(stats, Mapping):
+        return stats
+    return stats.get_stats() if stats is not None else {}
