@@ -258,13 +258,14 @@ class SiteCrawl:
             logger.error("%s: no incremental state (%s)", self.name, exc.__class__.__name__)
 
     def _remembered_hosts(self) -> None:
-        """Entry points remembered at another port or scheme of the site's own host (its
-        homepage moved there, ``http://`` to ``https://``): that origin is the site's."""
-        host = (urlsplit(self.site.url).hostname or "").removeprefix("www.")
+        """The origins of the entry points a complete run of this site remembered are the
+        site's: its homepage moved there (``http://`` to ``https://``, another port, a
+        new domain after a rebrand), and the next run reads them before the homepage.
+        (A feed on a proxy's host is never remembered: it fails as an entry point.)"""
         state = self.discovery
         for url in [state.api_root or "", *state.feeds, *state.sitemaps]:
             parts = urlsplit(url)
-            if parts.hostname and parts.hostname.removeprefix("www.") == host:
+            if parts.scheme in ("http", "https") and parts.hostname:
                 self.netlocs.add(parts.netloc.lower())
 
     def on_site(self, url: str) -> bool:

@@ -1,8 +1,9 @@
 """Serving the other-CMS web on 127.0.0.1: one port per site, one thread for all, and
 each request counted by the kind of page it hit (:class:`Hits`).
 
-``moved`` gets two ports: the configured one only redirects (301, path kept; ``/`` to
-``/id/``) to the real one.
+``moved`` gets two ports: the configured one, named by another host name
+(``localhost``, as a site that moved to a new domain), only redirects (301, path kept;
+``/`` to ``/id/``) to the real one at ``127.0.0.1``.
 """
 
 from __future__ import annotations
@@ -150,7 +151,7 @@ def serve_other_web(now: datetime | None = None) -> Iterator[OtherWeb]:
         if isinstance(site, Moved):
             site.target = site.base
             port = loop.run_until_complete(start(_redirector(site.base, hits[kind.name])))
-            urls[kind.name] = f"http://127.0.0.1:{port}/"
+            urls[kind.name] = f"http://localhost:{port}/"
         if isinstance(site, Burner):
             port = loop.run_until_complete(start(_proxy(site, hits[kind.name])))
             site.proxy = f"http://127.0.0.1:{port}"
