@@ -180,8 +180,9 @@ def _store_signature(
     if new:
         # Core inserts: the session never reads these rows back in this write, and a
         # unit of work for two small rows cost more than their statements.
-        session.execute(insert(models.ArticleSignature).values(signature_row))
-        session.execute(insert(models.ArticleFacts).values(facts_row))
+        core = session.connection()
+        core.execute(insert(models.table(models.ArticleSignature)).values(signature_row))
+        core.execute(insert(models.table(models.ArticleFacts)).values(facts_row))
         _insert_bands(session, article_id, signature)
         return True
     stored = session.get(models.ArticleSignature, article_id)
@@ -223,8 +224,8 @@ def _rows(article_id: int, signature: Signature) -> tuple[dict[str, Any], dict[s
 
 def _insert_bands(session: Session, article_id: int, signature: Signature) -> None:
     if signature.band_keys:
-        session.execute(
-            insert(models.ArticleBand),
+        session.connection().execute(
+            insert(models.table(models.ArticleBand)),
             [
                 {"band_key": key, "article_id": article_id}
                 for key in dict.fromkeys(signature.band_keys)
@@ -256,12 +257,13 @@ def find_near_duplicates(
     )
     if exclude_id is not None:
         candidates = candidates.where(models.ArticleBand.article_id != exclude_id)
-    ids = [article_id for article_id, _ in session.execute(candidates)]
+    core = session.connection()  # rows, not ORM objects: Core execution (no ORM layer)
+    ids = [article_id for article_id, _ in core.execute(candidates)]
     if not ids:
         return []
     # Columns, not ORM objects: up to MAX_CANDIDATES rows per new article, read once.
     signatures = models.ArticleSignature
-    rows = session.execute(
+    rows = core.execute(
         select(
             signatures.article_id,
             signatures.minhash,
@@ -314,13 +316,15 @@ def site_boilerplate(
     found: set[int] = set()
     for start in range(0, len(keys), 500):
         found.update(
-            session.scalars(
+            session.connection()
+            .execute(
                 select(models.SiteSentence.sentence_key).where(
                     models.SiteSentence.site_id == site_id,
                     models.SiteSentence.sentence_key.in_(keys[start : start + 500]),
                     models.SiteSentence.articles >= min_articles,
                 )
             )
+            .scalars()
         )
     return frozenset(found)
 
@@ -332,12 +336,12 @@ def count_site_sentences(session: Session, site_id: int, sentence_keys: Collecti
         return
     dialect = session.get_bind().dialect.name
     make = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    columns = models.SiteSentence
-    statement = make(columns).on_conflict_do_update(
-        index_elements=[columns.site_id, columns.sentence_key],
-        set_={"articles": columns.articles + 1},
+    table = models.table(models.SiteSentence)
+    statement = make(table).on_conflict_do_update(
+        index_elements=[table.c.site_id, table.c.sentence_key],
+        set_={"articles": table.c.articles + 1},
     )
-    session.execute(
+    session.connection().execute(
         statement, [{"site_id": site_id, "sentence_key": key, "articles": 1} for key in keys]
     )
 
