@@ -261,8 +261,10 @@ def upsert_article(
                 _set_terms(session, row, article)
                 session.add(row)
                 session.flush()
-                row.story_id = row.id  # a story of one until near-duplicates link it
-                session.flush()
+                # A story of one until near-duplicates link it: written by the session's
+                # next flush, with what story linking changes (one UPDATE, not two), and
+                # at the latest when the write's savepoint is released.
+                row.story_id = row.id
             _hold(session, row)
             return row.id, Outcome.NEW
         except IntegrityError:
