@@ -61,7 +61,8 @@ def _store_blob(session: Session, body: bytes) -> str:
     sha = body_sha256(body)
     # The key only: loading the stored blob (its data, an ORM object) to learn that it
     # exists cost more than the fetch row itself.
-    if session.scalar(select(models.FetchBlob.sha256).where(models.FetchBlob.sha256 == sha)):
+    core = session.connection()  # Core execution: no ORM object is read or written here
+    if core.execute(select(models.FetchBlob.sha256).where(models.FetchBlob.sha256 == sha)).scalar():
         return sha
     values = {
         "sha256": sha,
@@ -73,7 +74,7 @@ def _store_blob(session: Session, body: bytes) -> str:
     dialect = session.get_bind().dialect.name
     # Two crawls may store the same new page at once: ON CONFLICT keeps it one row.
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    session.execute(insert(models.FetchBlob).values(values).on_conflict_do_nothing())
+    core.execute(insert(models.table(models.FetchBlob)).values(values).on_conflict_do_nothing())
     return sha
 
 
@@ -100,7 +101,8 @@ def record_fetch(
     The fetch is linked to the stored article whose URL or canonical URL is ``url``.
     """
     sha = _store_blob(session, body)
-    article_id = session.scalar(
+    core = session.connection()
+    article_id = core.scalar(
         select(models.Article.id)
         .where(or_(models.Article.canonical_url == url, models.Article.url == url))
         .order_by(models.Article.id)
@@ -108,8 +110,8 @@ def record_fetch(
     )
     # One INSERT ... RETURNING, not an ORM object and a flush: the session never reads
     # the row back, and a unit of work per fetch cost more than the statement.
-    fetch_id = session.scalar(
-        insert(models.Fetch)
+    fetch_id = core.scalar(
+        insert(models.table(models.Fetch))
         .values(
             url=url,
             request_url=request_url or url,
@@ -122,7 +124,7 @@ def record_fetch(
             fetched_at=fetched_at or utcnow(),
             article_id=article_id,
         )
-        .returning(models.Fetch.id)
+        .returning(models.table(models.Fetch).c.id)
     )
     return int(fetch_id)  # type: ignore[arg-type]
 

@@ -21,6 +21,7 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -70,6 +71,14 @@ def utcnow() -> datetime:
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def table(model: type[Base]) -> Table:
+    """A model's table, for Core statements run on the session's connection: no ORM
+    layer (identity map, unit of work) where no ORM object is read or written."""
+    found = model.__table__
+    assert isinstance(found, Table)
+    return found
 
 
 class Site(Base):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterator, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, Self
@@ -148,6 +149,13 @@ def _term_id(session: Session, kind: str, name: str) -> int:
     return term.id
 
 
+SOLE_WRITER = "kabar_sole_writer"
+"""``session.info`` key set by a session whose transaction keeps every other writer of
+articles out until it ends (the archive's batched writer: ``BEGIN IMMEDIATE`` on
+SQLite, the story lock on PostgreSQL, ``archive.handle.Writer``): no other process can
+insert an article's URL between its look-up and its insert, so the insert needs no
+savepoint of its own to recover from that race (two statements per new article)."""
+
 _HELD = "kabar_held_rows"
 """``session.info`` key of the articles written in the open transaction, held there
 until it ends: the session's identity map holds rows weakly, so a row written and
@@ -238,8 +246,9 @@ def upsert_article(
     row = find_article(session, article.canonical_url)
     if row is None:
         saved = pending_terms(session)
+        sole = bool(session.info.get(SOLE_WRITER))
         try:
-            with session.begin_nested():
+            with nullcontext() if sole else session.begin_nested():
                 row = models.Article(
                     site_id=site_id,
                     body_hash=body_hash,
@@ -252,11 +261,15 @@ def upsert_article(
                 _set_terms(session, row, article)
                 session.add(row)
                 session.flush()
-                row.story_id = row.id  # a story of one until near-duplicates link it
-                session.flush()
+                # A story of one until near-duplicates link it: written by the session's
+                # next flush, with what story linking changes (one UPDATE, not two), and
+                # at the latest when the write's savepoint is released.
+                row.story_id = row.id
             _hold(session, row)
             return row.id, Outcome.NEW
         except IntegrityError:
+            if sole:
+                raise  # not a race: the caller's write fails (and rolls back) whole
             restore_terms(session, saved)  # terms made in the savepoint are gone with it
             row = find_article(session, article.canonical_url)
             if row is None:

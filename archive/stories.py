@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import numpy as np
 from sqlalchemy import delete, func, insert, select, text, update
@@ -175,7 +176,16 @@ def _store_signature(
 ) -> bool:
     """Write the article's signature and bands; False when they were already stored
     (``new``: the caller has just found none stored, no need to look again)."""
-    stored = None if new else session.get(models.ArticleSignature, article_id)
+    signature_row, facts_row = _rows(article_id, signature)
+    if new:
+        # Core inserts: the session never reads these rows back in this write, and a
+        # unit of work for two small rows cost more than their statements.
+        core = session.connection()
+        core.execute(insert(models.table(models.ArticleSignature)).values(signature_row))
+        core.execute(insert(models.table(models.ArticleFacts)).values(facts_row))
+        _insert_bands(session, article_id, signature)
+        return True
+    stored = session.get(models.ArticleSignature, article_id)
     if stored is not None and stored.minhash == signature.minhash:
         return False
     if stored is None:
@@ -185,26 +195,42 @@ def _store_signature(
         session.execute(
             delete(models.ArticleBand).where(models.ArticleBand.article_id == article_id)
         )
-    stored.minhash = signature.minhash
-    stored.shingle_count = signature.shingle_count
-    stored.numbers = signature.numbers
-    # Facts are written with the signature, and deleted with it: none when it is new.
-    facts = None if new else session.get(models.ArticleFacts, article_id)
+    for column, value in signature_row.items():
+        setattr(stored, column, value)
+    # Facts are written with the signature, and deleted with it.
+    facts = session.get(models.ArticleFacts, article_id)
     if facts is None:
         facts = models.ArticleFacts(article_id=article_id)
         session.add(facts)
-    facts.names = signature.names
-    facts.dates = signature.dates
+    for column, value in facts_row.items():
+        setattr(facts, column, value)
     session.flush()
+    _insert_bands(session, article_id, signature)
+    return True
+
+
+def _rows(article_id: int, signature: Signature) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The article's ``article_signatures`` and ``article_facts`` rows."""
+    return (
+        {
+            "article_id": article_id,
+            "minhash": signature.minhash,
+            "shingle_count": signature.shingle_count,
+            "numbers": signature.numbers,
+        },
+        {"article_id": article_id, "names": signature.names, "dates": signature.dates},
+    )
+
+
+def _insert_bands(session: Session, article_id: int, signature: Signature) -> None:
     if signature.band_keys:
-        session.execute(
-            insert(models.ArticleBand),
+        session.connection().execute(
+            insert(models.table(models.ArticleBand)),
             [
                 {"band_key": key, "article_id": article_id}
                 for key in dict.fromkeys(signature.band_keys)
             ],
         )
-    return True
 
 
 def find_near_duplicates(
@@ -231,12 +257,18 @@ def find_near_duplicates(
     )
     if exclude_id is not None:
         candidates = candidates.where(models.ArticleBand.article_id != exclude_id)
-    ids = [article_id for article_id, _ in session.execute(candidates)]
+    core = session.connection()  # rows, not ORM objects: Core execution (no ORM layer)
+    ids = [article_id for article_id, _ in core.execute(candidates)]
     if not ids:
         return []
-    rows = session.execute(
+    # Columns, not ORM objects: up to MAX_CANDIDATES rows per new article, read once.
+    signatures = models.ArticleSignature
+    rows = core.execute(
         select(
-            models.ArticleSignature,
+            signatures.article_id,
+            signatures.minhash,
+            signatures.shingle_count,
+            signatures.numbers,
             models.Article.story_id,
             models.Article.published_at,
             models.Article.site_id,
@@ -251,10 +283,18 @@ def find_near_duplicates(
         .where(models.ArticleSignature.article_id.in_(ids))
     ).all()
     matches = []
-    for stored, story_id, other_published, other_site, names, dates in rows:
-        other = Signature(
-            stored.minhash, (), stored.shingle_count, stored.numbers, names or b"", dates or b""
-        )
+    for (
+        other_id,
+        minhash,
+        shingles,
+        numbers,
+        story_id,
+        other_published,
+        other_site,
+        names,
+        dates,
+    ) in rows:
+        other = Signature(minhash, (), shingles, numbers, names or b"", dates or b"")
         days_apart = (
             (published_at - other_published).total_seconds() / 86400
             if published_at is not None and other_published is not None
@@ -262,7 +302,7 @@ def find_near_duplicates(
         )
         score = rule.score(signature, other, days_apart=days_apart, same_site=other_site == site_id)
         if score is not None:
-            matches.append((stored.article_id, story_id, score))
+            matches.append((other_id, story_id, score))
     matches.sort(key=lambda match: (-match[2], match[0]))
     return matches
 
@@ -276,13 +316,15 @@ def site_boilerplate(
     found: set[int] = set()
     for start in range(0, len(keys), 500):
         found.update(
-            session.scalars(
+            session.connection()
+            .execute(
                 select(models.SiteSentence.sentence_key).where(
                     models.SiteSentence.site_id == site_id,
                     models.SiteSentence.sentence_key.in_(keys[start : start + 500]),
                     models.SiteSentence.articles >= min_articles,
                 )
             )
+            .scalars()
         )
     return frozenset(found)
 
@@ -294,12 +336,12 @@ def count_site_sentences(session: Session, site_id: int, sentence_keys: Collecti
         return
     dialect = session.get_bind().dialect.name
     make = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    columns = models.SiteSentence
-    statement = make(columns).on_conflict_do_update(
-        index_elements=[columns.site_id, columns.sentence_key],
-        set_={"articles": columns.articles + 1},
+    table = models.table(models.SiteSentence)
+    statement = make(table).on_conflict_do_update(
+        index_elements=[table.c.site_id, table.c.sentence_key],
+        set_={"articles": table.c.articles + 1},
     )
-    session.execute(
+    session.connection().execute(
         statement, [{"site_id": site_id, "sentence_key": key, "articles": 1} for key in keys]
     )
 
@@ -357,7 +399,12 @@ def _join(session: Session, row: models.Article) -> int:
 
 
 def link_story(
-    session: Session, article_id: int, signature: Signature, *, rule: MatchRule
+    session: Session,
+    article_id: int,
+    signature: Signature,
+    *,
+    rule: MatchRule,
+    unsigned: bool = False,
 ) -> StoryLink:
     """Index a stored article for near-duplicate detection and put it in its story.
 
@@ -365,6 +412,9 @@ def link_story(
     never a merge of two, so a chain of loose matches cannot glue different news
     together) or starts its own. An article already in a story stays there when its
     body is revised: an edit of a copy is still that copy.
+
+    ``unsigned``: the caller knows the article has no signature yet (it inserted the
+    row in this transaction), so none is looked up.
     """
     if session.get_bind().dialect.name == "postgresql" and not session.info.get(STORY_LOCK_HELD):
         # Crawl processes sharing PostgreSQL link stories one at a time (until commit),
@@ -374,7 +424,7 @@ def link_story(
     row = session.get(models.Article, article_id)
     if row is None:
         raise ValueError(f"no article {article_id}")
-    first_time = session.get(models.ArticleSignature, article_id) is None
+    first_time = unsigned or session.get(models.ArticleSignature, article_id) is None
     matched: int | None = None
     score = 0.0
     if first_time:

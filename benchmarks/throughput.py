@@ -30,7 +30,9 @@ import json
 import multiprocessing
 import os
 import random
+import re
 import resource
+import shutil
 import socket
 import subprocess
 import sys
@@ -212,6 +214,13 @@ def _cpu() -> float:
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
+def _own_cpu() -> float:
+    """CPU of this process alone: the crawl's reactor and writer threads, not its
+    extraction workers."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    return own.ru_utime + own.ru_stime
+
+
 def _run_peer(kind: str, bases: list[str], out: Path) -> None:
     import scrapy
     from scrapy.crawler import CrawlerProcess
@@ -275,16 +284,26 @@ def _run_kabar(bases: list[str], articles: int, db_url: str, out: Path) -> None:
     sites_file = out.with_suffix(".toml")
     sites_file.write_text("\n".join(lines))
     sql = _count_sql()
+    own0 = _own_cpu()
     cpu0, t0 = _cpu(), time.monotonic()
     report = run_crawl(load_sites(sites_file), db_url=db_url, overrides=RELAXED, quiet=True)
     wall = time.monotonic() - t0
+    crawl_cpu = _own_cpu() - own0
     pages = sum(s.new + s.updated + s.unchanged + s.dropped for s in report.sites)
     errors = sum(sum(s.errors.values()) for s in report.sites)
     result = {"pages": pages, "wall": wall, "cpu0": cpu0, "errors": errors}
+    result["crawl_cpu"] = crawl_cpu
     stored = max(1, sum(s.new + s.updated for s in report.sites))
-    result.update({f"{kind}_per_article": n / stored for kind, n in sql.items()})
+    result.update({f"{kind}_per_article": n / stored for kind, n in sql.items() if kind in _TOTALS})
+    if os.environ.get("KABAR_BENCH_SQL"):  # which statements, per stored article
+        kinds = sorted(((n, k) for k, n in sql.items() if k not in _TOTALS), reverse=True)
+        for n, kind in kinds[:25]:
+            print(f"#   {n / stored:6.2f}  {kind}", file=sys.stderr)
     result.update(_archive_bytes(db_url))
     out.write_text(json.dumps(result))
+
+
+_TOTALS = ("statements", "commits")
 
 
 def _count_sql() -> dict[str, int]:
@@ -294,10 +313,13 @@ def _count_sql() -> dict[str, int]:
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
 
-    counts = {"statements": 0, "commits": 0}
+    counts = dict.fromkeys(_TOTALS, 0)
 
-    def statement(*_args: Any) -> None:
+    def statement(_conn: Any, _cursor: Any, sql: str, *_args: Any) -> None:
         counts["statements"] += 1
+        table = re.search(r"\b(?:FROM|INTO|UPDATE)\s+(\w+)", sql)
+        kind = f"{sql.split(maxsplit=1)[0] if sql.strip() else ''} {table[1] if table else ''}"
+        counts[kind] = counts.get(kind, 0) + 1
 
     def commit(*_args: Any) -> None:
         counts["commits"] += 1
@@ -387,7 +409,9 @@ def _drop_postgres(name: str, admin: str) -> None:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def bench(articles: int, dbs: list[str], peers: bool, workdir: Path) -> list[dict[str, Any]]:
+def bench(
+    articles: int, dbs: list[str], peers: bool, workdir: Path, profile: Path | None = None
+) -> list[dict[str, Any]]:
     web = build_bench_web(articles)
     bases, servers = start_server(web, SERVER_WORKERS)
     rows: list[dict[str, Any]] = []
@@ -405,7 +429,12 @@ def bench(articles: int, dbs: list[str], peers: bool, workdir: Path) -> list[dic
             else:
                 url, admin = _postgres_db()
                 cleanup.append((urlsplit(url).path.lstrip("/"), admin))
-            runs.append((f"kabar ({db})", [*me, "--_run", "kabar", "--_db", url]))
+            command = [*me, "--_run", "kabar", "--_db", url]
+            if profile is not None:  # the crawl process (not its workers) in py-spy's view
+                flame = profile / f"kabar-{db}-{articles}.txt"
+                command = [_py_spy(), "record", "-r", "100", "-f", "raw", "-o", str(flame), "--"]
+                command += [*me, "--_run", "kabar", "--_db", url]
+            runs.append((f"kabar ({db})", command))
         if peers:
             runs.append(("scrapy", [*me, "--_run", "scrapy"]))
             runs.append(("scrapy+trafilatura", [*me, "--_run", "trafilatura"]))
@@ -426,6 +455,13 @@ def bench(articles: int, dbs: list[str], peers: bool, workdir: Path) -> list[dic
     return rows
 
 
+def _py_spy() -> str:
+    found = shutil.which("py-spy") or shutil.which("py-spy", path=str(Path(sys.executable).parent))
+    if found is None:
+        raise SystemExit("--profile needs py-spy (pip install py-spy)")
+    return found
+
+
 def _print_ratios(rows: list[dict[str, Any]]) -> None:
     """The claims, as ratios of the same run: kabar against Scrapy + trafilatura, and
     kabar on PostgreSQL against kabar on SQLite."""
@@ -441,10 +477,16 @@ def _print_ratios(rows: list[dict[str, Any]]) -> None:
 
 def _print_row(row: dict[str, Any]) -> None:
     pages = max(1, row["pages"])
+    split = ""
+    if "crawl_cpu" in row:  # the crawl process itself, and its extraction workers
+        split = (
+            f" (crawl process {1000 * row['crawl_cpu'] / pages:.1f},"
+            f" workers {1000 * (row['cpu'] - row['crawl_cpu']) / pages:.1f})"
+        )
     print(
         f"{row['articles']:>6} {row['crawler']:<20} pages {row['pages']:>6}  "
         f"wall {row['wall']:7.1f} s  {row['pages'] / row['wall']:6.1f} pages/s  "
-        f"CPU {1000 * row['cpu'] / pages:6.1f} ms/page  peak RSS {row['rss_mb']:6.0f} MB  "
+        f"CPU {1000 * row['cpu'] / pages:6.1f} ms/page{split}  peak RSS {row['rss_mb']:6.0f} MB  "
         f"fds {row['fds']:>4}  errors {row['errors']}"
         + (
             f"  SQL {row['statements_per_article']:.1f} statements"
@@ -463,6 +505,9 @@ def main() -> int:
     parser.add_argument("--articles", type=int, action="append", help="articles in all (repeat)")
     parser.add_argument("--db", nargs="+", default=["sqlite"], choices=["sqlite", "postgres"])
     parser.add_argument("--no-peers", action="store_true", help="kabar only")
+    parser.add_argument(
+        "--profile", type=Path, help="record kabar's crawl process with py-spy into this folder"
+    )
     parser.add_argument("--_run", help=argparse.SUPPRESS)
     parser.add_argument("--_db", help=argparse.SUPPRESS)
     parser.add_argument("--_out", type=Path, help=argparse.SUPPRESS)
@@ -476,7 +521,7 @@ def main() -> int:
         return 0
     with tempfile.TemporaryDirectory(prefix="kabar-throughput-") as tmp:
         for articles in args.articles or [1000]:
-            bench(articles, args.db, not args.no_peers, Path(tmp))
+            bench(articles, args.db, not args.no_peers, Path(tmp), args.profile)
     return 0
 
 

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from crawler.sites import SiteConfig
+    from pipelines.ahead import Result
 
 
 @dataclass(frozen=True)
@@ -42,15 +43,25 @@ class PageResult:
     malformed_urls: tuple[str, ...] = ()
     """Malformed addresses the page object met and skipped (counted by the spider: the
     parse boundary's own observer does not reach into a worker process)."""
+    ahead: tuple[Result, ...] = ()
+    """The pipelines' pure work on the article, done in the worker (``pipelines.ahead``)."""
 
 
 MAX_REPORTED_URLS = 20
 
 
 def read_article(
-    site: SiteConfig, url: str, body: bytes, fetched_at: datetime, encoding: str | None
+    site: SiteConfig,
+    url: str,
+    body: bytes,
+    fetched_at: datetime,
+    encoding: str | None,
+    *,
+    ahead: bool = False,
 ) -> PageResult:
-    """Read one fetched page with the site's page object (``SiteConfig.read_page``).
+    """Read one fetched page with the site's page object (``SiteConfig.read_page``);
+    ``ahead``: with the pipelines' pure work on the article done too (in a worker,
+    where it takes no time from the crawl process).
 
     Raises :class:`crawler.pages.ExtractionError` as the page object does."""
     malformed: list[str] = []
@@ -63,7 +74,9 @@ def read_article(
                 malformed_urls=tuple(malformed[:MAX_REPORTED_URLS]),
             )
         fields = page.to_fields()
+    done = _ahead(site, url, fields) if ahead else ()
     return PageResult(
+        ahead=done,
         malformed_urls=tuple(malformed[:MAX_REPORTED_URLS]),
         is_article=True,
         fields=fields,
@@ -74,10 +87,26 @@ def read_article(
     )
 
 
-def _warm() -> int:
-    # Import the page objects once per worker, before the first page waits on them.
-    import crawler.pages.article  # noqa: F401
+def _ahead(site: SiteConfig, url: str, fields: dict[str, Any]) -> tuple[Result, ...]:
+    """The pipelines' work on the article the spider will make of ``fields``; nothing
+    when it cannot be done here (the pipelines then do it: a miss costs time only)."""
+    from kabar.core.article import Article
+    from pipelines.ahead import compute
 
+    try:
+        item = Article(**{**fields, "url": url, "site": site.name})
+        return tuple(compute(site, item))
+    except Exception:
+        return ()
+
+
+def _warm() -> int:
+    # Import the page objects and build the pipelines' tables once per worker, before
+    # the first page waits on them.
+    import crawler.pages.article  # noqa: F401
+    from pipelines.ahead import warm
+
+    warm()
     return os.getpid()
 
 
@@ -132,8 +161,13 @@ class PagePool:
         executor = self._executor
         if executor is None:
             return read_article(site, url, body, fetched_at, encoding)
-        future = executor.submit(read_article, site, url, body, fetched_at, encoding)
-        return await asyncio.wrap_future(future)
+        future = executor.submit(read_article, site, url, body, fetched_at, encoding, ahead=True)
+        page = await asyncio.wrap_future(future)
+        if page.ahead:
+            from pipelines.ahead import ahead
+
+            ahead.add(page.ahead)
+        return page
 
     def shutdown(self) -> None:
         with self._lock:

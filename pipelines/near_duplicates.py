@@ -19,6 +19,7 @@ names it states, decide.
 
 from __future__ import annotations
 
+import enum
 import hashlib
 import re
 import unicodedata
@@ -164,6 +165,16 @@ def sentence_key(sentence: str) -> int | None:
     return int.from_bytes(digest, "little", signed=True)
 
 
+class Unsigned(enum.Enum):
+    """The type of :data:`UNSIGNED`."""
+
+    UNSIGNED = enum.auto()
+
+
+UNSIGNED = Unsigned.UNSIGNED
+"""No signature computed yet (where None means an empty body's)."""
+
+
 @dataclass(frozen=True)
 class Prepared:
     """A body split once: its normalized text, sentences and their keys."""
@@ -263,15 +274,29 @@ def signature(
 
 
 def link_article(
-    session: Session, site_id: int, article_id: int, body: str | None, *, rule: MatchRule = RULE
+    session: Session,
+    site_id: int,
+    article_id: int,
+    body: str | Prepared | None,
+    *,
+    rule: MatchRule = RULE,
+    unsigned: bool = False,
+    whole: Signature | Unsigned | None = UNSIGNED,
 ) -> StoryLink | None:
     """Sign a stored article without its site's boilerplate and put it in its story
-    (None: an empty body, nothing to link)."""
-    prepared = prepare(body)
+    (None: an empty body, nothing to link). ``body`` may come prepared already, and
+    ``whole`` is its signature without leaving anything out, when computed already
+    (``pipelines.ahead``): it is the signature when the site has no boilerplate in
+    the body. ``unsigned``: the article was inserted in this transaction (see
+    ``link_story``)."""
+    prepared = body if isinstance(body, Prepared) else prepare(body)
     boilerplate = site_boilerplate(
         session, site_id, prepared.sentence_keys(), min_articles=BOILERPLATE_ARTICLES
     )
-    found = signature(prepared, boilerplate=boilerplate)
+    if not boilerplate and whole is not UNSIGNED:
+        found = whole
+    else:
+        found = signature(prepared, boilerplate=boilerplate)
     if found is None:
         return None
-    return link_story(session, article_id, found, rule=rule)
+    return link_story(session, article_id, found, rule=rule, unsigned=unsigned)

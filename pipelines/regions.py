@@ -20,9 +20,10 @@ The result is the dateline's regency, the regencies named in order (at most
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from typing import TYPE_CHECKING, Self
 
+from pipelines.ahead import computed, regions_key
 from pipelines.common import crawled_site
 from pipelines.gazetteer import COMMON_WORDS, Gazetteer, Mention, Regency, key
 
@@ -227,10 +228,17 @@ class RegionsPipeline:
 
     def process_item(self, item: Article) -> Article:
         site = crawled_site(self.crawler, item.site)
-        item.regions = self.gazetteer.regions(
+        region = site.region if site is not None else None
+        regions = partial(
+            self.gazetteer.regions,
             dateline=item.location,
             title=item.title or "",
             body=item.body or "",
-            region=site.region if site is not None else None,
+            region=region,
+        )
+        # Computed ahead by an extraction worker with the shipped gazetteer only.
+        shipped = self.gazetteer is default_gazetteer()
+        item.regions = (
+            computed("regions", regions_key(item, region), regions) if shipped else regions()
         )
         return item

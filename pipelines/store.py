@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from contextlib import suppress
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any, NoReturn, Self
@@ -31,8 +32,10 @@ from archive.repository import (
     upsert_article,
 )
 from pipelines import near_duplicates
+from pipelines.ahead import computed
 from pipelines.common import count, crawled_site, drop
 from pipelines.fingerprints import body_hash
+from pipelines.near_duplicates import UNSIGNED, Unsigned
 
 if TYPE_CHECKING:
     from collections.abc import Coroutine
@@ -41,13 +44,35 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from sqlalchemy.orm import Session
 
-    from archive.stories import StoryLink
+    from archive.stories import Signature, StoryLink
     from kabar.core.article import Article
 
 logger = logging.getLogger(__name__)
 
 Stored = tuple[Outcome, "StoryLink | None"]
 """What an article's write gives: its outcome and its place in a story."""
+
+
+@dataclass(frozen=True)
+class Ready:
+    """What the write needs computed from the body, when an extraction worker computed
+    it already (``pipelines.ahead``; None: not computed, the write computes it, by the
+    same functions)."""
+
+    body_hash: str | None
+    prepared: near_duplicates.Prepared | None
+    signature: Signature | Unsigned | None
+    """The body signed whole (used when the site has no boilerplate in it)."""
+
+    @classmethod
+    def of(cls, body: str | None) -> Self:
+        if not body:
+            return cls(None, None, UNSIGNED)
+        return cls(
+            computed("body_hash", body, lambda: None),
+            computed("prepared", body, lambda: None),
+            computed("signature", body, lambda: UNSIGNED),
+        )
 
 
 class StorePipeline:
@@ -88,13 +113,22 @@ class StorePipeline:
             # Fail at the first item instead, with a counted reason each time.
             logger.error("archive unavailable at start: %s", exc.__class__.__name__)
 
-    def _store(self, session: Session, item: Article) -> Stored:
+    def _store(self, session: Session, item: Article, ready: Ready) -> Stored:
         """The article's write (on the writer's thread when it has one)."""
         site_id = self._site_id(session, item)
-        article_id, outcome = upsert_article(session, site_id, item, body_hash=body_hash(item.body))
+        article_id, outcome = upsert_article(
+            session, site_id, item, body_hash=ready.body_hash or body_hash(item.body)
+        )
         link = None
         if outcome is not Outcome.UNCHANGED:
-            link = near_duplicates.link_article(session, site_id, article_id, item.body)
+            link = near_duplicates.link_article(
+                session,
+                site_id,
+                article_id,
+                ready.prepared or item.body,
+                unsigned=outcome is Outcome.NEW,
+                whole=ready.signature,
+            )
         return outcome, link
 
     def process_item(self, item: Article) -> Article | Coroutine[Any, Any, Article]:
@@ -104,7 +138,7 @@ class StorePipeline:
             writer = self._writer()
         except SQLAlchemyError as exc:
             self._failed(item, exc)
-        future = writer.submit(partial(self._store, item=item))
+        future = writer.submit(partial(self._store, item=item, ready=Ready.of(item.body)))
         if future.done():
             return self._stored(item, future)
         return self._await(item, future)

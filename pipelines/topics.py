@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Self
 
 from kabar.core.taxonomy import Taxonomy, default_taxonomy
+from pipelines.ahead import computed, topics_key
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -23,9 +25,13 @@ class TopicsPipeline:
         return cls(default_taxonomy())
 
     def process_item(self, item: Article) -> Article:
-        item.topics = self.taxonomy.assign(
+        assign = partial(
+            self.taxonomy.assign,
             title=item.title or "",
             body=item.body or "",
             labels=[*item.categories, *item.tags, *item.topics],
         )
+        # Computed ahead by an extraction worker with the shipped taxonomy only.
+        shipped = self.taxonomy is default_taxonomy()
+        item.topics = computed("topics", topics_key(item), assign) if shipped else assign()
         return item
