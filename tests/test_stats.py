@@ -34,10 +34,14 @@ def test_the_index_gives_what_a_scan_gives() -> None:
     assert indexed.get_stats() == plain.get_stats()
     for site in ("alpha", "beta", "nobody"):
         assert site_counts(indexed, site) == site_counts(plain.get_stats(), site)
-    assert by_site(indexed) == by_site(plain) == {
-        "alpha": {"items/new": 3, "strategy": "feed", "first": 4},
-        "beta": {"requests": 6, "max_depth": 3},
-    }
+    assert (
+        by_site(indexed)
+        == by_site(plain)
+        == {
+            "alpha": {"items/new": 3, "strategy": "feed", "first": 4},
+            "beta": {"requests": 6, "max_depth": 3},
+        }
+    )
     # Copies: a reader cannot change the counts.
     site_counts(indexed, "alpha")["items/new"] = 99
     assert indexed.get_value("kabar/sites/alpha/items/new") == 3
