@@ -1,0 +1,77 @@
+"""Metadata rules that hold across CMSes: keywords as readers see them, authors that are
+accounts rather than people, meta tags naming several properties at once. Each case is a
+small hand-written page showing the category.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.test_extraction import STORY, page
+
+# --- tags ----------------------------------------------------------------------
+
+
+def _keywords(*keywords: str) -> str:
+    article = {"@type": "NewsArticle", "headline": "Judul berita", "keywords": list(keywords)}
+    return f"<script type='application/ld+json'>{json.dumps(article)}</script>"
+
+
+def test_identifiers_among_the_keywords_are_no_tags() -> None:
+    head = _keywords("Banjir", "98be933f-38cf-4fba-b6c6-ad438e82010a", "100312362")
+    assert page(f"<h1>Judul berita</h1>{STORY}", head=head).tags == ["Banjir"]
+
+
+def test_analytics_facets_written_as_keywords_are_no_tags() -> None:
+    head = _keywords("Category: News", "Banjir", "Page Type: Article", "Sungai Musi")
+    assert page(f"<h1>Judul berita</h1>{STORY}", head=head).tags == ["Banjir", "Sungai Musi"]
+
+
+def test_one_tag_with_a_colon_is_a_tag() -> None:
+    head = _keywords("Star Wars: Andor", "Banjir")
+    assert page(f"<h1>Judul berita</h1>{STORY}", head=head).tags == ["Star Wars: Andor", "Banjir"]
+
+
+def test_the_site_host_name_is_no_tag() -> None:
+    head = _keywords("Banjir", "berita.example.id")
+    assert page(f"<h1>Judul berita</h1>{STORY}", head=head).tags == ["Banjir"]
+
+
+def test_keywords_escaped_twice_are_decoded() -> None:
+    head = _keywords("Pajak &amp; Retribusi", "Banjir")
+    assert page(f"<h1>Judul berita</h1>{STORY}", head=head).tags == ["Pajak & Retribusi", "Banjir"]
+
+
+def test_a_comma_joined_article_tag_is_a_list() -> None:
+    head = "<meta property='article:tag' content='Banjir,Sungai Musi,Palembang'>"
+    tags = page(f"<h1>Judul berita</h1>{STORY}", head=head).tags
+    assert tags == ["Banjir", "Sungai Musi", "Palembang"]
+
+
+def test_a_comma_inside_one_term_does_not_split_it() -> None:
+    head = "<meta property='article:tag' content='Business, Finance, &amp; Economics'>"
+    tags = page(f"<h1>Judul berita</h1>{STORY}", head=head).tags
+    assert tags == ["Business, Finance, & Economics"]
+
+
+def test_a_space_joined_keyword_is_the_list_another_source_gives() -> None:
+    head = _keywords("Banjir Palembang Musi") + (
+        "<meta name='keywords' content='Palembang, Musi, Banjir'>"
+    )
+    tags = page(f"<h1>Judul berita</h1>{STORY}", head=head).tags
+    assert tags == ["Palembang", "Musi", "Banjir"]
+
+
+@pytest.mark.parametrize(
+    ("keywords", "expected"),
+    [
+        ("深空探测 探月工程 航天技术", ["深空探测", "探月工程", "航天技术"]),
+        # Korean writes spaces inside one tag.
+        ("국민의힘 지방선거 전략 변화", ["국민의힘 지방선거 전략 변화"]),
+    ],
+)
+def test_chinese_keywords_between_spaces_are_several(keywords: str, expected: list[str]) -> None:
+    head = f"<meta name='keywords' content='{keywords}'>"
+    assert page(f"<h1>Judul berita</h1>{STORY}", head=head).tags == expected
