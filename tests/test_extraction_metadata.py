@@ -75,3 +75,69 @@ def test_a_space_joined_keyword_is_the_list_another_source_gives() -> None:
 def test_chinese_keywords_between_spaces_are_several(keywords: str, expected: list[str]) -> None:
     head = f"<meta name='keywords' content='{keywords}'>"
     assert page(f"<h1>Judul berita</h1>{STORY}", head=head).tags == expected
+
+
+# --- authors -------------------------------------------------------------------
+
+
+def _author(author: dict[str, str]) -> str:
+    article = {"@type": "NewsArticle", "headline": "Judul berita", "author": author}
+    return f"<script type='application/ld+json'>{json.dumps(article)}</script>"
+
+
+SIGNED = f"<p><strong>Dedi Kurniawan&nbsp;</strong></p>{STORY}"
+
+
+@pytest.mark.parametrize("key", ["url", "@id"])
+def test_a_cms_account_is_no_author(key: str) -> None:
+    head = _author({key: "https://berita.example.id/author/admin/", "name": "Berita D"})
+    found = page(f"<article><h1>Judul berita rapat koordinasi</h1>{SIGNED}</article>", head=head)
+    assert found.authors == ["Dedi Kurniawan"]
+
+
+def test_a_writer_profile_is_an_author() -> None:
+    head = _author({"url": "https://berita.example.id/author/dedi-k/", "name": "Dedi K"})
+    assert page(f"<h1>Judul berita</h1>{STORY}", head=head).authors == ["Dedi K"]
+
+
+def test_a_byline_linking_an_account_is_no_author() -> None:
+    byline = (
+        "<span class='author vcard'><a href='https://berita.example.id/author/admin/'>"
+        "Berita D</a></span>"
+    )
+    found = page(f"<article><h1>Judul berita rapat koordinasi</h1>{byline}{SIGNED}</article>")
+    assert found.authors == ["Dedi Kurniawan"]
+
+
+def test_a_name_signed_in_bold_before_a_no_break_space_is_credited() -> None:
+    found = page(f"<article><h1>Judul berita rapat koordinasi</h1>{SIGNED}</article>")
+    assert found.authors == ["Dedi Kurniawan"]
+    assert "Dedi Kurniawan" not in (found.body or "")
+
+
+@pytest.mark.parametrize(
+    ("credit", "expected"),
+    [
+        # The outlet's address: the outlet credits itself, no person.
+        ("Berita Example, Palembang, Indonesia", ["Berita Example"]),
+        ("Berita Example, Dedi Kurniawan", ["Dedi Kurniawan"]),
+    ],
+)
+def test_after_the_outlet_in_the_author_tag_only_a_full_name_is_a_person(
+    credit: str, expected: list[str]
+) -> None:
+    head = (
+        "<meta property='og:site_name' content='Berita Example'>"
+        f"<meta name='author' content='{credit}'>"
+    )
+    assert page(f"<h1>Judul berita</h1>{STORY}", head=head).authors == expected
+
+
+def test_a_photo_byline_in_a_figure_is_no_author() -> None:
+    figure = (
+        "<figure><img src='/a.jpg'><figcaption>Jembatan baru."
+        "<span class='byline'>Rina Wulandari</span></figcaption></figure>"
+    )
+    head = "<meta property='og:site_name' content='Berita Example'>"
+    found = page(f"<article><h1>Judul berita</h1>{figure}{STORY}</article>", head=head)
+    assert found.authors == []

@@ -73,6 +73,8 @@ _LAYOUT_CELL_CHARS = 150
 """A table cell with this much text, broken into lines, holds a story: the table is layout."""
 _MIN_SIGNED_PARAGRAPHS = 3
 """A story this long may be signed by a paragraph of just the writer's name."""
+_SPACED = "normalize-space(translate(., '\u00a0', ' '))"
+"""An element's text with whitespace folded, no-break spaces included, in XPath."""
 _TRUNCATION = re.compile(r"\s*(?:\[…\]|\[\.\.\.\]|…|\.\.\.)\s*$")
 
 Block = tuple[lxml.etree._Element, list[str]]
@@ -334,11 +336,11 @@ class BodyText:
         return Cleaned(paragraphs, kept, credited, cleaned.location)
 
     def _shown_in_bold(self, text: str) -> bool:
-        """Whether a paragraph of the page is ``text`` in bold, and nothing else."""
+        """Whether a paragraph of the page is ``text`` in bold, and nothing else (a
+        no-break space typed after the name is space: XPath's normalize-space keeps it)."""
         try:
             found = self.tree.xpath(
-                "//body//p[normalize-space() = $t]"
-                "[.//strong[normalize-space() = $t] or .//b[normalize-space() = $t]]",
+                f"//body//p[{_SPACED} = $t][.//strong[{_SPACED} = $t] or .//b[{_SPACED} = $t]]",
                 t=text,
             )
         except lxml.etree.XPathError:
