@@ -141,3 +141,17 @@ def test_a_photo_byline_in_a_figure_is_no_author() -> None:
     head = "<meta property='og:site_name' content='Berita Example'>"
     found = page(f"<article><h1>Judul berita</h1>{figure}{STORY}</article>", head=head)
     assert found.authors == []
+
+
+# --- meta tags -----------------------------------------------------------------
+
+
+def test_a_meta_tag_stating_several_properties_gives_each() -> None:
+    head = (
+        "<title>Berita Example</title>"
+        "<meta property='og:title twitter:title' content='Rapat koordinasi para camat'>"
+        "<meta property='dc:creator twitter:creator' content='Dedi Kurniawan'>"
+    )
+    found = page(STORY, head=head)
+    assert found.title == "Rapat koordinasi para camat"
+    assert found.authors == ["Dedi Kurniawan"]

@@ -28,7 +28,15 @@ from crawler.pages.texts import DOMAIN_NAME, key, norm, text_of, unique
 
 __all__ = ["author_candidates", "is_name", "meta_authors", "names_of", "selected_authors"]
 
-_AUTHOR_META = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator")
+_AUTHOR_META = (
+    "author",
+    "article:author",
+    "parsely-author",
+    "sailthru.author",
+    "dc.creator",
+    "dc:creator",
+    "dcterms.creator",
+)
 _NOT_IN_COMMENTS = (
     "[not(ancestor-or-self::*[@id='comments' or @id='respond'"
     " or contains(@class, 'comment-') or contains(@class, 'comments')"
