@@ -155,3 +155,19 @@ def test_a_meta_tag_stating_several_properties_gives_each() -> None:
     found = page(STORY, head=head)
     assert found.title == "Rapat koordinasi para camat"
     assert found.authors == ["Dedi Kurniawan"]
+
+
+def test_writers_signed_in_bold_under_the_standfirst_are_credited() -> None:
+    standfirst = "<p><em>…warga mengeluhkan jalan rusak</em></p><p><em>…desa menunggu</em></p>"
+    signed = "<p><strong>Dedi Kurniawan/Rina Wulandari</strong></p>"
+    found = page(f"<article><h1>Judul berita rapat koordinasi</h1>{standfirst}{signed}{STORY}")
+    assert found.authors == ["Dedi Kurniawan", "Rina Wulandari"]
+    assert "Rina Wulandari" not in (found.body or "")
+
+
+def test_a_bold_line_below_the_first_story_paragraph_is_story_text() -> None:
+    first, rest = STORY.split("</p>", 1)
+    body = f"{first}</p><p><strong>Tanggapan Bupati</strong></p>{rest}"
+    found = page(f"<article><h1>Judul berita rapat koordinasi</h1>{body}</article>")
+    assert found.authors == []
+    assert "Tanggapan Bupati" in (found.body or "")
