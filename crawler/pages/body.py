@@ -67,6 +67,8 @@ _SIGNED_OPENING = 3
 _STANDFIRST_LINE_CHARS = 150
 """A longer paragraph is the story's: its writers' names stand above it."""
 _SIGNATURE_NAMES = 4
+"""More names than this in one bold line are a list, not the story's signature."""
+_SIGNATURE_CHARS = 100
 _SPACED = "normalize-space(translate(., '\u00a0', ' '))"
 """An element's text with whitespace folded, no-break spaces included, in XPath."""
 _TRUNCATION = re.compile(r"\s*(?:\[…\]|\[\.\.\.\]|…|\.\.\.)\s*$")
@@ -203,7 +205,7 @@ def extract_selected(nodes: list[HtmlElement | str], url: str) -> lxml.etree._El
 
 def _signature(text: str) -> list[str]:
     """The names of a paragraph that is nothing but writers' full names, else []."""
-    if len(text) > 100:
+    if len(text) > _SIGNATURE_CHARS:
         return []
     names = split_names(text)
     if 0 < len(names) <= _SIGNATURE_NAMES and all(looks_like_a_full_name(n) for n in names):
