@@ -171,3 +171,16 @@ def test_a_bold_line_below_the_first_story_paragraph_is_story_text() -> None:
     found = page(f"<article><h1>Judul berita rapat koordinasi</h1>{body}</article>")
     assert found.authors == []
     assert "Tanggapan Bupati" in (found.body or "")
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        "<ul><li><strong>Datum</strong> 17.07.2023</li>"
+        "<li><strong>Autorin/Autor</strong> Dedi Kurniawan</li></ul>",
+        "<dl><dt>Penulis</dt><dd>Dedi Kurniawan</dd></dl>",
+    ],
+)
+def test_an_author_field_of_label_and_value_names_the_author(field: str) -> None:
+    found = page(f"<article><h1>Judul berita rapat koordinasi</h1>{STORY}</article>{field}")
+    assert found.authors == ["Dedi Kurniawan"]

@@ -61,6 +61,7 @@ _BROAD_BYLINE_XPATH = (
 )
 """Theme bylines by class word: ``.jeg_meta_author``, ``.author-post``, ``.author vcard``."""
 _BROAD_BYLINE_NODES = 8
+_FIELD_LABEL_CHARS = 20
 _LABEL_XPATH = (
     "//body//text()[contains(., ':') or starts-with(normalize-space(), 'Oleh')]"
     "[not(parent::script or parent::style)]" + _NOT_IN_COMMENTS
@@ -352,13 +353,40 @@ def _links_an_account(node: HtmlElement) -> bool:
 
 
 def _labelled_byline(tree: HtmlElement) -> list[str]:
-    """Names after a "Reporter:" / "Penulis:" label outside the body text."""
+    """Names after a "Reporter:" / "Penulis:" label outside the body text, else in the
+    field a label element names (:func:`_field_byline`)."""
     labelled = (t for t in tree.xpath(_LABEL_XPATH) if _BYLINE_LABEL.match(t))
     for text_node in itertools.islice(labelled, 5):
         parent = text_node.getparent()
         if parent is None:
             continue
         names = credit_names(text_of(parent))
+        if names:
+            return names
+    return _field_byline(tree)
+
+
+_FIELD_LABEL_XPATH = lxml.etree.XPath(
+    "//body//*[self::strong or self::b or self::dt or self::th or self::label]"
+    f"[string-length(normalize-space()) <= {_FIELD_LABEL_CHARS}]" + _NOT_IN_COMMENTS
+)
+_FIELD_LABEL = re.compile(
+    r"^(?:autor(?:in)?(?:\s*/\s*autor(?:in)?)?|autoren|authors?|penulis|reporter|wartawan|"
+    r"writer|written by|auteur|autore|escrito por|geschrieben von)\s*:?$",
+    re.I,
+)
+"""A label element that names the author field, in a few languages."""
+
+
+def _field_byline(tree: HtmlElement) -> list[str]:
+    """The names in an author field laid out as a label element and its value:
+    ``<li><strong>Autorin/Autor</strong> Jane Doe</li>``, ``<dt>Penulis</dt><dd>…</dd>``."""
+    for label in _FIELD_LABEL_XPATH(tree):
+        if not isinstance(label, HtmlElement) or not _FIELD_LABEL.match(text_of(label)):
+            continue
+        following = label.getnext()
+        value = norm(label.tail) or (text_of(following) if following is not None else "")
+        names = [n for n in split_names(value) if is_name(n)] if len(value) <= 80 else []
         if names:
             return names
     return []
