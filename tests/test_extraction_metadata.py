@@ -24,19 +24,30 @@ def test_identifiers_among_the_keywords_are_no_tags() -> None:
     assert page(f"<h1>Judul berita</h1>{STORY}", head=head).tags == ["Banjir"]
 
 
-def test_analytics_facets_written_as_keywords_are_no_tags() -> None:
-    head = _keywords("Category: News", "Banjir", "Page Type: Article", "Sungai Musi")
+@pytest.mark.parametrize(
+    "facets",
+    [
+        ("Category: News", "Page Type: Article"),
+        ("Lite:true", "Tag:Nodejs"),
+    ],
+)
+def test_analytics_facets_written_as_keywords_are_no_tags(facets: tuple[str, ...]) -> None:
+    head = _keywords(facets[0], "Banjir", *facets[1:], "Sungai Musi")
     assert page(f"<h1>Judul berita</h1>{STORY}", head=head).tags == ["Banjir", "Sungai Musi"]
 
 
-def test_one_tag_with_a_colon_is_a_tag() -> None:
-    head = _keywords("Star Wars: Andor", "Banjir")
-    assert page(f"<h1>Judul berita</h1>{STORY}", head=head).tags == ["Star Wars: Andor", "Banjir"]
+def test_titles_with_a_colon_are_tags() -> None:
+    titles = ("Star Wars: Andor", "Star Wars: Episode IV - A New Hope", "Rogue One: A Story")
+    head = _keywords(titles[0], "Banjir", *titles[1:], "2016")
+    tags = page(f"<h1>Judul berita</h1>{STORY}", head=head).tags
+    assert tags == [titles[0], "Banjir", *titles[1:], "2016"]
 
 
-def test_the_site_host_name_is_no_tag() -> None:
-    head = _keywords("Banjir", "berita.example.id")
-    assert page(f"<h1>Judul berita</h1>{STORY}", head=head).tags == ["Banjir"]
+def test_the_site_host_name_is_no_tag_but_its_name_is() -> None:
+    head = "<meta property='og:site_name' content='Berita Example'>" + _keywords(
+        "Banjir", "berita.example.id", "Berita Example"
+    )
+    assert page(f"<h1>Judul berita</h1>{STORY}", head=head).tags == ["Banjir", "Berita Example"]
 
 
 def test_keywords_escaped_twice_are_decoded() -> None:
@@ -48,6 +59,15 @@ def test_a_comma_joined_article_tag_is_a_list() -> None:
     head = "<meta property='article:tag' content='Banjir,Sungai Musi,Palembang'>"
     tags = page(f"<h1>Judul berita</h1>{STORY}", head=head).tags
     assert tags == ["Banjir", "Sungai Musi", "Palembang"]
+
+
+def test_several_article_tags_are_one_tag_each_commas_and_all() -> None:
+    head = (
+        "<meta property='article:tag' content='Mergers, Acquisitions and Divestitures'>"
+        "<meta property='article:tag' content='Widodo, Joko'>"
+    )
+    tags = page(f"<h1>Judul berita</h1>{STORY}", head=head).tags
+    assert tags == ["Mergers, Acquisitions and Divestitures", "Widodo, Joko"]
 
 
 def test_a_comma_inside_one_term_does_not_split_it() -> None:

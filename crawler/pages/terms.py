@@ -38,13 +38,32 @@ _CATEGORY_LINK_XPATH = "//body//a[contains(concat(' ', normalize-space(@rel), ' 
 _BREADCRUMB_XPATH = "//body//*[contains(@class, 'breadcrumb') or contains(@id, 'breadcrumb')][.//a]"
 
 
-_ID_TAG = re.compile(r"^(?:\d{4,}|[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12})$", re.I)
-"""A CMS's identifier among the keywords (a number, a UUID): no reader's tag."""
-_FACET_TAG = re.compile(r"^[^\W\d_][^\W\d_]*(?: [^\W\d_]+){0,2}:\s*\S")
-"""An analytics facet written as a keyword: "Category: Travel", "Page Type: Article"."""
+_ID_TAG = re.compile(r"^(?:\d{5,}|[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12})$", re.I)
+"""A CMS's identifier among the keywords (a long number, a UUID): no reader's tag (a year
+is)."""
+_FACET_TAG = re.compile(r"^(?P<label>[^\W\d_]+(?: [^\W\d_]+){0,2}):(?P<space>\s*)(?P<value>\S.*)$")
+_FACET_KEYS = frozenset(
+    {"category", "categories", "section", "subject", "type", "tag", "tags", "topic", "topics",
+     "tokens", "day", "time", "language", "partner", "source", "keywords"}
+)  # fmt: skip
+"""The last word of an analytics facet's label: "Category: Travel", "Page Type: Article",
+"NLP Entity Tokens: Canada". A title's colon follows other words ("Star Wars: Andor")."""
 _MIN_FACETS = 2
 """A list with this many facets is the CMS's analytics data: its facets are not tags (one
-alone may be a headline-like tag, "Star Wars: Andor")."""
+alone may be a tag that happens to be written so)."""
+
+
+def _is_facet(tag: str) -> bool:
+    """Whether ``tag`` is an analytics facet: a label of :data:`_FACET_KEYS`, or two
+    single words glued by a colon ("Lite:true", "Tag:Nodejs")."""
+    match = _FACET_TAG.match(tag)
+    if match is None:
+        return False
+    label, value = match["label"], match["value"]
+    glued = not match["space"] and " " not in label and " " not in value
+    return glued or label.split()[-1].casefold() in _FACET_KEYS
+
+
 _HAN_KANA = re.compile(r"^[\u3040-\u30ff\u3400-\u9fff]+$")
 _HAN_MIN_WORDS = 3
 """Chinese sites write their keywords as one string of words between spaces (Chinese and
@@ -67,19 +86,21 @@ def _tags(values: list[str], sites: Sequence[str] = ()) -> list[str]:
             found.extend(words)
         elif text:
             found.append(text)
-    facets = sum(1 for t in found if _FACET_TAG.match(t))
+    facets = sum(1 for t in found if _is_facet(t)) >= _MIN_FACETS
     return terms(
         [
             t
             for t in found
             if not _ID_TAG.match(t)
-            and not (facets >= _MIN_FACETS and _FACET_TAG.match(t))
-            and not ("." in t and key(t) in sites)
+            and not (facets and _is_facet(t))
+            and not ("." in t and " " not in t and key(t) in sites)
         ],
         max_chars=80,
     )
 
 
+_JOINED_LIST = re.compile(r",\S")
+"""Commas with no space after them join a list into one string."""
 _ONE_TERM = re.compile(r",\s*(?:&|and\b|und\b|et\b|y\b|dan\b)", re.I)
 """A comma inside one term: "Business, Finance, & Economics"."""
 
@@ -119,7 +140,11 @@ def tag_candidates(
     keywords = _tags(_split_list(meta.split(",") if meta else []), sites)
     structured = _tags(_split_list(strings(sources.article.get("keywords"))), sites)
     yield Found(_unjoined(structured, [keywords]), "json-ld", "keywords")
-    article_tags = _split_list(list(sources.meta.get("article:tag", [])))
+    article_tags = list(sources.meta.get("article:tag", []))
+    if len(article_tags) == 1 and _JOINED_LIST.search(article_tags[0]):
+        # One tag for the whole list: "Spain,Europe,World news" (each of several tags is
+        # one tag, commas and all: "Trump, Donald J").
+        article_tags = _split_list(article_tags)
     yield Found(_unjoined(_tags(article_tags, sites), [keywords]), "meta", "article:tag")
     links = [text_of(a) for a in tree.xpath(_TAG_LINK_XPATH)]
     yield Found(_tags(links, sites), "visible", "rel=tag")
