@@ -411,7 +411,7 @@ class ArticlePage:
             ],
             "modified_at": list(with_values(modified_candidates(self.dates, self.sources))),
             "image_url": list(with_values(image_candidates(self.url, self.tree, self.sources))),
-            "tags": list(with_values(tag_candidates(self.tree, self.sources))),
+            "tags": list(with_values(tag_candidates(self.tree, self.sources, self._site_keys))),
             "categories": list(
                 with_values(category_candidates(self.tree, self.sources, lambda: self.title))
             ),
@@ -467,7 +467,7 @@ class _Chosen:
             "lead": lambda: page._pick("lead", _lazy(page._body.lead, "fallback", "description")),
             "location": lambda: page._pick("location", _lazy(page._location, "text", "dateline")),
             "image_url": lambda: page._pick("image_url", image_candidates(page.url, tree, sources)),
-            "tags": lambda: page._pick("tags", tag_candidates(tree, sources)),
+            "tags": lambda: page._pick("tags", tag_candidates(tree, sources, page._site_keys)),
             "categories": lambda: page._pick(
                 "categories", category_candidates(tree, sources, lambda: page.title)
             ),

@@ -27,6 +27,7 @@ from crawler.pages.cleanup import (
     drop_furniture,
     looks_like_a_full_name,
     split_dateline,
+    split_names,
 )
 from crawler.pages.sources import Sources
 from crawler.pages.texts import WORDS, key, norm, unescape
@@ -51,28 +52,25 @@ _ASIDE_NAME = re.compile(
 """Class words of containers whose text is not the story's (``<figcaption>`` too): an
 embed's consent placeholder ("External content: your privacy settings block it") is
 the site's, repeated at every embed."""
-_ASIDE_XPATH = lxml.etree.XPath(
-    "//body//figcaption | //body//*[@class]["
-    + " or ".join(
-        f"contains(@class, '{word}')"
-        for word in (
-            "caption",
-            "fact",
-            "infobox",
-            "bio",
-            "tweet",
-            "disclaimer",
-            "consent",
-            "placeholder",
-        )
-    )
-    + "]"
-)
-"""A fast first pass for :data:`_ASIDE_NAME` (class names are written in lower case)."""
+_ASIDE_CLASS_WORD = re.compile("caption|fact|infobox|bio|tweet|disclaimer|consent|placeholder")
+"""A fast first pass for :data:`_ASIDE_NAME` over every class attribute (class names are
+written in lower case): one XPath for the attributes and a regex each is a fraction of an
+XPath testing eight words on every element."""
+_CLASS_VALUES = lxml.etree.XPath("//body//@class")
+_FIGCAPTIONS = lxml.etree.XPath("//body//figcaption")
 _LAYOUT_CELL_CHARS = 150
 """A table cell with this much text, broken into lines, holds a story: the table is layout."""
 _MIN_SIGNED_PARAGRAPHS = 3
 """A story this long may be signed by a paragraph of just the writer's name."""
+_SIGNED_OPENING = 3
+"""The writers' names stand among the story's first paragraphs, under a standfirst."""
+_STANDFIRST_LINE_CHARS = 150
+"""A longer paragraph is the story's: its writers' names stand above it."""
+_SIGNATURE_NAMES = 4
+"""More names than this in one bold line are a list, not the story's signature."""
+_SIGNATURE_CHARS = 100
+_SPACED = "normalize-space(translate(., '\u00a0', ' '))"
+"""An element's text with whitespace folded, no-break spaces included, in XPath."""
 _TRUNCATION = re.compile(r"\s*(?:\[…\]|\[\.\.\.\]|…|\.\.\.)\s*$")
 
 Block = tuple[lxml.etree._Element, list[str]]
@@ -205,6 +203,16 @@ def extract_selected(nodes: list[HtmlElement | str], url: str) -> lxml.etree._El
     return body if body is not None and "".join(body.itertext()).strip() else None
 
 
+def _signature(text: str) -> list[str]:
+    """The names of a paragraph that is nothing but writers' full names, else []."""
+    if len(text) > _SIGNATURE_CHARS:
+        return []
+    names = split_names(text)
+    if 0 < len(names) <= _SIGNATURE_NAMES and all(looks_like_a_full_name(n) for n in names):
+        return names
+    return []
+
+
 def is_excerpt_of(description: str, body: str) -> bool:
     """Whether ``description`` is the body's opening words (an automatic excerpt)."""
     words = WORDS.findall(description.casefold())[:12]
@@ -313,20 +321,32 @@ class BodyText:
         return self._without_bold_names(cleaned)
 
     def _without_bold_names(self, cleaned: Cleaned) -> Cleaned:
-        """The story without a writer's name set in bold as its first or last paragraph
-        ("<p><strong>Jane Doe</strong></p>"), which credits that name instead.
+        """The story without its writers' names set in bold as its last paragraph or above
+        it ("<p><strong>Jane Doe</strong></p>"), which credits those names instead.
 
-        Sites without a byline field sign the story so; the name is no story text. Only a
-        paragraph that is nothing but bold text shaped like a full name counts.
+        Sites without a byline field sign the story so; the names are no story text. Only
+        a paragraph that is nothing but bold text shaped like full names counts ("Jane
+        Doe/John Roe" too), above the story only under the standfirst's short lines.
         """
         paragraphs, kept = list(cleaned.paragraphs), list(cleaned.kept)
         if len(paragraphs) < _MIN_SIGNED_PARAGRAPHS:
             return cleaned
+        opening = next(
+            (
+                i
+                for i, text in enumerate(paragraphs[:_SIGNED_OPENING])
+                if _signature(text) or len(text) > _STANDFIRST_LINE_CHARS
+            ),
+            None,
+        )
         signed: list[str] = []
-        for position in (len(paragraphs) - 1, 0):
+        for position in (len(paragraphs) - 1, opening):
+            if position is None:
+                continue
             text = paragraphs[position]
-            if looks_like_a_full_name(text) and self._shown_in_bold(text):
-                signed.insert(0, text)
+            names = _signature(text)
+            if names and self._shown_in_bold(text):
+                signed[:0] = names
                 del paragraphs[position], kept[position]
         if not signed:
             return cleaned
@@ -334,11 +354,11 @@ class BodyText:
         return Cleaned(paragraphs, kept, credited, cleaned.location)
 
     def _shown_in_bold(self, text: str) -> bool:
-        """Whether a paragraph of the page is ``text`` in bold, and nothing else."""
+        """Whether a paragraph of the page is ``text`` in bold, and nothing else (a
+        no-break space typed after the name is space: XPath's normalize-space keeps it)."""
         try:
             found = self.tree.xpath(
-                "//body//p[normalize-space() = $t]"
-                "[.//strong[normalize-space() = $t] or .//b[normalize-space() = $t]]",
+                f"//body//p[{_SPACED} = $t][.//strong[{_SPACED} = $t] or .//b[{_SPACED} = $t]]",
                 t=text,
             )
         except lxml.etree.XPathError:
@@ -385,7 +405,8 @@ class BodyText:
         """
         limit = sum(len(key(line)) for line in self.lines) / 3
         texts: list[str] = []
-        for element in _ASIDE_XPATH(self.tree):
+        classed = (v.getparent() for v in _CLASS_VALUES(self.tree) if _ASIDE_CLASS_WORD.search(v))
+        for element in itertools.chain(_FIGCAPTIONS(self.tree), classed):
             if not isinstance(element, HtmlElement):
                 continue
             if element.tag != "figcaption" and not _ASIDE_NAME.search(element.get("class", "")):

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import lxml.etree
 from lxml.html import HtmlElement
 
 from crawler.pages.cleanup import (
@@ -27,7 +28,15 @@ from crawler.pages.texts import DOMAIN_NAME, key, norm, text_of, unique
 
 __all__ = ["author_candidates", "is_name", "meta_authors", "names_of", "selected_authors"]
 
-_AUTHOR_META = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator")
+_AUTHOR_META = (
+    "author",
+    "article:author",
+    "parsely-author",
+    "sailthru.author",
+    "dc.creator",
+    "dc:creator",
+    "dcterms.creator",
+)
 _NOT_IN_COMMENTS = (
     "[not(ancestor-or-self::*[@id='comments' or @id='respond'"
     " or contains(@class, 'comment-') or contains(@class, 'comments')"
@@ -35,17 +44,24 @@ _NOT_IN_COMMENTS = (
 )
 """Outside a comment list: a commenter's name is never an author (WordPress themes mark
 them ``.comment-author``, block themes ``.wp-block-comment-author-name``)."""
+_NOT_IN_FIGURES = "[not(ancestor::figure or ancestor::figcaption)]"
+"""Outside a picture: a byline in a figure's caption credits the photographer."""
 _BYLINE_XPATH = (
     "//body//*[contains(@class, 'author-name') or contains(@class, 'byline__name')"
-    " or contains(@class, 'author__name') or @class='byline' or @class='author']" + _NOT_IN_COMMENTS
+    " or contains(@class, 'author__name') or @class='byline' or @class='author']"
+    + _NOT_IN_COMMENTS
+    + _NOT_IN_FIGURES
 )
 _BROAD_BYLINE_XPATH = (
     "//body//*[contains(@class, 'author') or contains(@class, 'byline')"
     " or contains(@class, 'penulis') or contains(@class, 'reporter')"
-    " or contains(@class, 'writer')][not(self::body or self::article)]" + _NOT_IN_COMMENTS
+    " or contains(@class, 'writer')][not(self::body or self::article)]"
+    + _NOT_IN_COMMENTS
+    + _NOT_IN_FIGURES
 )
 """Theme bylines by class word: ``.jeg_meta_author``, ``.author-post``, ``.author vcard``."""
 _BROAD_BYLINE_NODES = 8
+_FIELD_LABEL_CHARS = 20
 _LABEL_XPATH = (
     "//body//text()[contains(., ':') or starts-with(normalize-space(), 'Oleh')]"
     "[not(parent::script or parent::style)]" + _NOT_IN_COMMENTS
@@ -55,7 +71,10 @@ _BYLINE_LABEL = re.compile(
     r"\s*:|oleh\b)",
     re.I,
 )
-_EDITOR_WORD = re.compile(r"ditor|DITOR|edaktur|EDAKTUR|enyunting|ENYUNTING")
+_EDITOR_WORDS = ("ditor", "DITOR", "edaktur", "EDAKTUR", "enyunting", "ENYUNTING")
+_EDITOR_TEXTS = lxml.etree.XPath(
+    "//body//text()[" + " or ".join(f"contains(., '{w}')" for w in _EDITOR_WORDS) + "]"
+)
 _EDITOR_LABEL = re.compile(
     r"(?:^|[|,;/•·]|\s)\s*(?:editor|redaktur|penyunting|edited by)\s*:\s*$|"
     r"^\s*(?:editor|redaktur|penyunting|edited by)\s*:",
@@ -77,13 +96,32 @@ _BAD_AUTHOR = re.compile(
 )
 
 
+_ACCOUNT_PAGE = re.compile(
+    r"/(?:author|penulis|user|users|members?|profile)/"
+    r"(?:admin\w*|administrator|redaksi\w*|redaktur|editor|staff|webmaster|root|user\d*)/?(?:[#?]|$)",
+    re.I,
+)
+"""The profile page of a CMS account rather than of a writer: WordPress sites publish
+under ``/author/admin/`` with whatever display name the account was given ("Ilanga D")."""
+
+
+def is_account(url: Any) -> bool:
+    """Whether ``url`` is an account's profile page (:data:`_ACCOUNT_PAGE`)."""
+    return isinstance(url, str) and _ACCOUNT_PAGE.search(url) is not None
+
+
 def names_of(value: Any) -> list[str]:
-    """Person names from a JSON-LD author value (string, Person, list of them)."""
+    """Person names from a JSON-LD author value (string, Person, list of them); an
+    account's display name (:func:`is_account`) names no one."""
     names: list[str] = []
     for item in as_list(value):
         if isinstance(item, str):
             names.extend(split_names(item))
-        elif isinstance(item, dict) and isinstance(item.get("name"), str):
+        elif (
+            isinstance(item, dict)
+            and isinstance(item.get("name"), str)
+            and not (is_account(item.get("url")) or is_account(item.get("@id")))
+        ):
             names.extend(split_names(item["name"]))
     return names
 
@@ -107,6 +145,18 @@ class _People:
         self._editors = editors
         self.outlets: list[str] = []
         """The site's own name where a source credits it (the last resort)."""
+
+    def credit(self, values: list[str]) -> list[str]:
+        """The people of credit texts, each split into names: in a text that opens with
+        the outlet ("hessenschau.de, Frankfurt, Germany") the rest is its address or desk,
+        and only a full name there is a person."""
+        names: list[str] = []
+        for value in values:
+            parts = split_names(value)
+            if parts and self.is_outlet(_without_job_title(norm(parts[0]))):
+                parts = parts[:1] + [p for p in parts[1:] if looks_like_a_full_name(norm(p))]
+            names.extend(parts)
+        return self(names)
 
     def __call__(self, names: list[str]) -> list[str]:
         named = [n for n in (_without_job_title(norm(x)) for x in names) if is_name(n)]
@@ -162,9 +212,7 @@ def editor_names(tree: HtmlElement) -> set[str]:
     """Names the page labels as its editors ("Editor: Heryadi"), case-folded: an editor
     is not an author, even where the publisher's metadata says so."""
     found: set[str] = set()
-    labelled = (
-        (t, e, tail) for t, e, tail in _texts_with(tree, _EDITOR_WORD) if _EDITOR_LABEL.search(t)
-    )
+    labelled = ((t, e, tail) for t, e, tail in _texts_with(tree) if _EDITOR_LABEL.search(t))
     for text, element, is_tail in itertools.islice(labelled, 5):
         # "<a>Eko</a> | Editor: …": a tail's line is its parent's.
         holder = element.getparent() if is_tail else element
@@ -184,20 +232,15 @@ def editor_names(tree: HtmlElement) -> set[str]:
     return found
 
 
-def _texts_with(
-    tree: HtmlElement, word: re.Pattern[str]
-) -> Iterator[tuple[str, HtmlElement, bool]]:
-    """(text, element, is_tail) for each text of the body in which ``word`` occurs, scripts
-    and styles skipped: a plain walk, cheaper than an XPath over every text node."""
-    body = tree.find("body")
-    if body is None:
-        return
-    for element in body.iter():
-        own = isinstance(element.tag, str) and element.tag not in ("script", "style")
-        if own and element.text and word.search(element.text):
-            yield element.text, element, False
-        if element.tail and word.search(element.tail):
-            yield element.tail, element, True
+def _texts_with(tree: HtmlElement) -> Iterator[tuple[str, HtmlElement, bool]]:
+    """(text, element, is_tail) for each text of the body in which an editor's label word
+    (:data:`_EDITOR_WORDS`) occurs, scripts' and styles' own text skipped. XPath finds
+    them without a Python object per element of the page."""
+    for text in _EDITOR_TEXTS(tree):
+        element = text.getparent()
+        if element is None or (text.is_text and element.tag in ("script", "style")):
+            continue
+        yield str(text), element, bool(text.is_tail)
 
 
 _ANALYTICS = ("dataLayer", "gtag(", "_gaq")
@@ -225,13 +268,16 @@ def selected_authors(texts: list[str]) -> list[str]:
 def meta_authors(sources: Sources) -> list[str]:
     """Names in the first author meta tag that has any, else in the SEO plugin's
     "Written by" card (:func:`_card_authors`)."""
-    names: list[str] = []
+    return [n for value in meta_author_values(sources) for n in split_names(value)]
+
+
+def meta_author_values(sources: Sources) -> list[str]:
+    """The values of the first author meta tag that names anyone, else the card's."""
     for name in _AUTHOR_META:
-        for value in sources.meta.get(name, ()):
-            if not _BAD_AUTHOR.search(value):  # article:author is often a profile URL
-                names.extend(split_names(value))
-        if names:
-            return names
+        # article:author is often a profile URL
+        values = [v for v in sources.meta.get(name, ()) if not _BAD_AUTHOR.search(v)]
+        if any(split_names(v) for v in values):
+            return values
     return _card_authors(sources)
 
 
@@ -252,11 +298,10 @@ def _card_authors(sources: Sources) -> list[str]:
     for index in range(1, 5):
         for label in sources.meta.get(f"twitter:label{index}", ()):
             if _WRITTEN_BY.match(label):
-                values = sources.meta.get(f"twitter:data{index}", ())
-                return [n for v in values[:1] for n in split_names(v)]
+                return list(sources.meta.get(f"twitter:data{index}", ()))[:1]
     for name, values in sources.meta.items():
         if name.startswith("twitter:misc:") and _WRITTEN_BY.match(name[13:]):
-            return [n for v in values[:1] for n in split_names(v)]
+            return list(values[:1])
     return []
 
 
@@ -271,12 +316,13 @@ def _byline_authors(
     if names:
         return Found(people(names), "microdata", "itemprop=author")
     for node in tree.xpath("//body//a[@rel='author']" + _NOT_IN_COMMENTS)[:3]:
-        names.extend(split_names(text_of(node)))
+        if not is_account(node.get("href")):
+            names.extend(split_names(text_of(node)))
     if names:
         return Found(people(names), "visible", "a[rel=author]")
     for node in tree.xpath(_BYLINE_XPATH)[:2]:
         text = text_of(node)
-        if 2 < len(text) <= 60:
+        if 2 < len(text) <= 60 and not _links_an_account(node):
             names.extend(split_names(text))
     if names:
         return Found(people(names), "visible", "byline element")
@@ -284,6 +330,8 @@ def _byline_authors(
     if labelled:
         return Found(labelled, "visible", "labelled byline")
     for node in tree.xpath(_BROAD_BYLINE_XPATH)[:_BROAD_BYLINE_NODES]:
+        if _links_an_account(node):
+            continue
         pieces = [piece for piece in (norm(t) for t in node.itertext()) if piece]
         text = " ".join(pieces)
         if 2 < len(text) <= 80:
@@ -298,14 +346,47 @@ def _byline_authors(
     return None
 
 
+def _links_an_account(node: HtmlElement) -> bool:
+    """Whether a byline element is (or links, or sits in) a link to an account's page."""
+    links = [*node.iter("a"), *node.iterancestors("a")]
+    return any(is_account(a.get("href")) for a in links)
+
+
 def _labelled_byline(tree: HtmlElement) -> list[str]:
-    """Names after a "Reporter:" / "Penulis:" label outside the body text."""
+    """Names after a "Reporter:" / "Penulis:" label outside the body text, else in the
+    field a label element names (:func:`_field_byline`)."""
     labelled = (t for t in tree.xpath(_LABEL_XPATH) if _BYLINE_LABEL.match(t))
     for text_node in itertools.islice(labelled, 5):
         parent = text_node.getparent()
         if parent is None:
             continue
         names = credit_names(text_of(parent))
+        if names:
+            return names
+    return _field_byline(tree)
+
+
+_FIELD_LABEL_XPATH = lxml.etree.XPath(
+    "//body//*[self::strong or self::b or self::dt or self::th or self::label]"
+    f"[string-length(normalize-space()) <= {_FIELD_LABEL_CHARS}]" + _NOT_IN_COMMENTS
+)
+_FIELD_LABEL = re.compile(
+    r"^(?:autor(?:in)?(?:\s*/\s*autor(?:in)?)?|autoren|authors?|penulis|reporter|wartawan|"
+    r"writer|written by|auteur|autore|escrito por|geschrieben von)\s*:?$",
+    re.I,
+)
+"""A label element that names the author field, in a few languages."""
+
+
+def _field_byline(tree: HtmlElement) -> list[str]:
+    """The names in an author field laid out as a label element and its value:
+    ``<li><strong>Autorin/Autor</strong> Jane Doe</li>``, ``<dt>Penulis</dt><dd>…</dd>``."""
+    for label in _FIELD_LABEL_XPATH(tree):
+        if not isinstance(label, HtmlElement) or not _FIELD_LABEL.match(text_of(label)):
+            continue
+        following = label.getnext()
+        value = norm(label.tail) or (text_of(following) if following is not None else "")
+        names = [n for n in split_names(value) if is_name(n)] if len(value) <= 80 else []
         if names:
             return names
     return []
@@ -333,7 +414,7 @@ def author_candidates(
 
     people = _People(sites, editors or page_editors)
     yield Found(people(names_of(sources.article.get("author"))), "json-ld", "author")
-    yield Found(people(meta_authors(sources)), "meta", "author")
+    yield Found(people.credit(meta_author_values(sources)), "meta", "author")
     yield _byline_authors(tree, sources, people)
     yield Found(people(_script_authors(tree)), "text", "script data")
     yield Found(merge_names(people(credited())), "text", "credit line")

@@ -53,7 +53,8 @@ class Sources:
     article: dict[str, Any] = field(default_factory=dict)
     """The JSON-LD object describing the article (empty when none)."""
     meta: dict[str, list[str]] = field(default_factory=dict)
-    """``<meta>`` values by lower-cased ``property`` / ``name`` / ``itemprop``."""
+    """``<meta>`` values by lower-cased ``property`` / ``name`` / ``itemprop`` (each of the
+    names one attribute lists)."""
     microdata: dict[str, list[HtmlElement]] = field(default_factory=dict)
     """Elements carrying ``itemprop`` by property name (first occurrences first)."""
 
@@ -143,10 +144,20 @@ def _meta(tree: HtmlElement) -> dict[str, list[str]]:
         if content is None:
             continue
         for attr in ("property", "name", "itemprop"):
-            key = node.get(attr)
-            if key:
-                meta.setdefault(key.strip().lower(), []).append(content)
+            for key in _meta_keys(node.get(attr)):
+                meta.setdefault(key, []).append(content)
     return meta
+
+
+def _meta_keys(value: str | None) -> list[str]:
+    """A meta tag's names: RDFa lets one tag state several prefixed properties
+    (``property="og:title twitter:title"``); a name with a space that is not such a list
+    is one name (Yoast's ``twitter:misc:Written by``)."""
+    name = (value or "").strip().lower()
+    tokens = name.split()
+    if len(tokens) > 1 and all(":" in t for t in tokens):
+        return tokens
+    return [name] if name else []
 
 
 def _microdata(tree: HtmlElement) -> dict[str, list[HtmlElement]]:

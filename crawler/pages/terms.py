@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from lxml.html import HtmlElement
 
 from crawler.pages.provenance import Found
 from crawler.pages.sources import Sources, as_list, type_names
-from crawler.pages.texts import norm, strings, text_of, unique
+from crawler.pages.texts import key, norm, strings, text_of, unescape, unique
 
 __all__ = ["category_candidates", "tag_candidates", "terms"]
 
@@ -38,34 +38,120 @@ _CATEGORY_LINK_XPATH = "//body//a[contains(concat(' ', normalize-space(@rel), ' 
 _BREADCRUMB_XPATH = "//body//*[contains(@class, 'breadcrumb') or contains(@id, 'breadcrumb')][.//a]"
 
 
+_ID_TAG = re.compile(r"^(?:\d{5,}|[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12})$", re.I)
+"""A CMS's identifier among the keywords (a long number, a UUID): no reader's tag (a year
+is)."""
+_FACET_TAG = re.compile(r"^(?P<label>[^\W\d_]+(?: [^\W\d_]+){0,2}):(?P<space>\s*)(?P<value>\S.*)$")
+_FACET_KEYS = frozenset(
+    {"category", "categories", "section", "subject", "type", "tag", "tags", "topic", "topics",
+     "tokens", "day", "time", "language", "partner", "source", "keywords"}
+)  # fmt: skip
+"""The last word of an analytics facet's label: "Category: Travel", "Page Type: Article",
+"NLP Entity Tokens: Canada". A title's colon follows other words ("Star Wars: Andor")."""
+_MIN_FACETS = 2
+"""A list with this many facets is the CMS's analytics data: its facets are not tags (one
+alone may be a tag that happens to be written so)."""
+
+
+def _is_facet(tag: str) -> bool:
+    """Whether ``tag`` is an analytics facet: a label of :data:`_FACET_KEYS`, or two
+    single words glued by a colon ("Lite:true", "Tag:Nodejs")."""
+    match = _FACET_TAG.match(tag)
+    if match is None:
+        return False
+    label, value = match["label"], match["value"]
+    glued = not match["space"] and " " not in label and " " not in value
+    return glued or label.split()[-1].casefold() in _FACET_KEYS
+
+
+_HAN_KANA = re.compile(r"^[\u3040-\u30ff\u3400-\u9fff]+$")
+_HAN_MIN_WORDS = 3
+"""Chinese sites write their keywords as one string of words between spaces (Chinese and
+Japanese write no space inside a word; Korean does, so Hangul is not split)."""
+
+
 def terms(values: list[str], *, max_chars: int) -> list[str]:
     """Non-empty, not too long, without repeats."""
     return unique([norm(v) for v in values if norm(v) and len(norm(v)) <= max_chars])
 
 
-def _tags(values: list[str]) -> list[str]:
-    return terms(values, max_chars=80)
+def _tags(values: list[str], sites: Sequence[str] = ()) -> list[str]:
+    """Keywords as readers see them: entities decoded, a CJK run of words split, without
+    identifiers, analytics facets and the site's own host name (``sites``, as keys)."""
+    found: list[str] = []
+    for value in values:
+        text = unescape(value)
+        words = text.split()
+        if len(words) >= _HAN_MIN_WORDS and all(_HAN_KANA.match(w) for w in words):
+            found.extend(words)
+        elif text:
+            found.append(text)
+    facets = sum(1 for t in found if _is_facet(t)) >= _MIN_FACETS
+    return terms(
+        [
+            t
+            for t in found
+            if not _ID_TAG.match(t)
+            and not (facets and _is_facet(t))
+            and not ("." in t and " " not in t and key(t) in sites)
+        ],
+        max_chars=80,
+    )
+
+
+_JOINED_LIST = re.compile(r",\S")
+"""Commas with no space after them join a list into one string."""
+_ONE_TERM = re.compile(r",\s*(?:&|and\b|und\b|et\b|y\b|dan\b)", re.I)
+"""A comma inside one term: "Business, Finance, & Economics"."""
+
+
+def _split_list(values: list[str]) -> list[str]:
+    """A list some sources write as one comma-joined string ("Spain,Europe,World news")."""
+    return [
+        part
+        for value in values
+        for part in (value.split(",") if "," in value and not _ONE_TERM.search(value) else [value])
+    ]
+
+
+def _unjoined(found: list[str], others: list[list[str]]) -> list[str]:
+    """``found``, or another source's list when ``found`` is that list joined by spaces
+    (one JSON-LD keyword "Cannes Messen Duisburg" where the meta tag lists three)."""
+    if len(found) != 1:
+        return found
+    words = sorted(w.casefold() for w in found[0].split())
+    for other in others:
+        if len(other) >= 2 and sorted(w.casefold() for t in other for w in t.split()) == words:
+            return other
+    return found
 
 
 def _categories(values: list[str]) -> list[str]:
     return terms(values, max_chars=60)
 
 
-def tag_candidates(tree: HtmlElement, sources: Sources) -> Iterator[Found[list[str]]]:
+def tag_candidates(
+    tree: HtmlElement, sources: Sources, sites: Sequence[str] = ()
+) -> Iterator[Found[list[str]]]:
     """Keywords: structured data, ``article:tag``, ``rel=tag`` links, meta keywords, then
-    the visible tag list."""
-    keywords = sources.article.get("keywords")
-    found: list[str] = []
-    for item in strings(keywords):
-        found.extend(item.split(",") if "," in item else [item])
-    yield Found(_tags(found), "json-ld", "keywords")
-    yield Found(_tags(list(sources.meta.get("article:tag", []))), "meta", "article:tag")
-    yield Found(_tags([text_of(a) for a in tree.xpath(_TAG_LINK_XPATH)]), "visible", "rel=tag")
+    the visible tag list; the site's own host name ("nationalpost.com": ``sites``, as keys)
+    is no tag (the publisher's name is: some tag every article with it)."""
     meta = sources.first_meta("news_keywords", "keywords")
-    yield Found(_tags(meta.split(",") if meta else []), "meta", "keywords")
+    keywords = _tags(_split_list(meta.split(",") if meta else []), sites)
+    structured = _tags(_split_list(strings(sources.article.get("keywords"))), sites)
+    yield Found(_unjoined(structured, [keywords]), "json-ld", "keywords")
+    article_tags = list(sources.meta.get("article:tag", []))
+    if len(article_tags) == 1 and _JOINED_LIST.search(article_tags[0]):
+        # One tag for the whole list: "Spain,Europe,World news" (each of several tags is
+        # one tag, commas and all: "Trump, Donald J").
+        article_tags = _split_list(article_tags)
+    yield Found(_unjoined(_tags(article_tags, sites), [keywords]), "meta", "article:tag")
+    links = [text_of(a) for a in tree.xpath(_TAG_LINK_XPATH)]
+    yield Found(_tags(links, sites), "visible", "rel=tag")
+    yield Found(keywords, "meta", "keywords")
     # Last: where a page has keywords, a list of links named like tags is more often
     # something else (a shop link, a "Themen" menu) than a better list.
-    yield Found(_tags(_tag_list(tree)), "visible", "tag list")
+    yield Found(_tags(_tag_list(tree), sites), "visible", "tag list")
 
 
 def _tag_list(tree: HtmlElement) -> list[str]:

@@ -51,9 +51,12 @@ def fold(text: str) -> str:
     return norm(INVISIBLE.sub("", unicodedata.normalize("NFKC", text)))
 
 
+_NON_WORD = re.compile(r"\W+")
+
+
 def key(text: str) -> str:
     """Case-folded letters and digits only: the identity of a line or a name."""
-    return re.sub(r"\W+", "", text.casefold())
+    return _NON_WORD.sub("", text.casefold())
 
 
 def unescape(text: str) -> str:

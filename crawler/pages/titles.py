@@ -7,7 +7,6 @@ cut to the headline, then the sources vote.
 
 from __future__ import annotations
 
-import html
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -18,7 +17,7 @@ import lxml.etree
 from lxml.html import HtmlElement
 
 from crawler.pages.sources import Sources, type_names
-from crawler.pages.texts import DOMAIN_NAME, INVISIBLE, SPACE, fold, key, text_of, unescape, unique
+from crawler.pages.texts import DOMAIN_NAME, INVISIBLE, fold, key, text_of, unescape, unique
 
 __all__ = ["choose_title", "h1_texts", "page_text", "site_keys", "title_sources"]
 
@@ -192,10 +191,29 @@ def _rubric_as_shown(value: str, h1s: list[str]) -> str:
     return value
 
 
+_SERIALIZED_ESCAPES = (
+    ("&lt;", "<"),
+    ("&gt;", ">"),
+    ("&quot;", '"'),
+    ("&#10;", "\n"),
+    ("&#13;", "\r"),
+    ("&#9;", "\t"),
+    ("&amp;", "&"),
+)
+"""Every escape lxml's serialization writes, ``&amp;`` last: undoing them in this order
+gives the parsed text back exactly, as ``html.unescape`` would, in a fraction of its time."""
+
+
 def page_text(tree: HtmlElement) -> str:
-    """The page's markup with entities decoded and whitespace folded (to count repeats)."""
+    """The page's markup with entities decoded and whitespace folded (to count repeats).
+
+    Built with ``str`` methods: a regex substitution over a megabyte of markup costs
+    tens of milliseconds, more than the rest of the title's work."""
     markup = lxml.etree.tostring(tree, encoding="unicode")
-    return SPACE.sub(" ", html.unescape(markup))
+    for escaped, char in _SERIALIZED_ESCAPES:
+        if escaped in markup:
+            markup = markup.replace(escaped, char)
+    return " ".join(markup.split())
 
 
 def choose_title(
