@@ -110,24 +110,26 @@ class PagePoolExtension:
     """Starts the process's extraction workers (:mod:`crawler.extraction`) when the
     engine starts and stops them when the last crawler's engine stops.
     ``KABAR_EXTRACTION_PROCESSES``: how many (unset: one per core; 0: none, pages are
-    read in the crawl's own process)."""
+    read in the crawl's own process). ``KABAR_EXTRACTION_AHEAD``: the module whose
+    pure pipeline work the workers do too (empty: none)."""
 
-    def __init__(self, processes: int) -> None:
+    def __init__(self, processes: int, ahead: str | None = None) -> None:
         self.processes = processes
+        self.ahead = ahead
         self.pool: PagePool | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         setting = crawler.settings.get("KABAR_EXTRACTION_PROCESSES")
         processes = default_processes() if setting in (None, "") else int(setting)
-        extension = cls(processes)
+        extension = cls(processes, crawler.settings.get("KABAR_EXTRACTION_AHEAD") or None)
         crawler.signals.connect(extension.engine_started, signal=signals.engine_started)
         crawler.signals.connect(extension.engine_stopped, signal=signals.engine_stopped)
         return extension
 
     def engine_started(self) -> None:
         if self.pool is None:
-            self.pool = acquire_pool(self.processes)
+            self.pool = acquire_pool(self.processes, self.ahead)
 
     def engine_stopped(self) -> None:
         pool, self.pool = self.pool, None

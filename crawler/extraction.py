@@ -20,6 +20,7 @@ import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from kabar.core.urls import observe_malformed_urls
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from crawler.sites import SiteConfig
-    from pipelines.ahead import Result
 
 
 @dataclass(frozen=True)
@@ -43,8 +43,9 @@ class PageResult:
     malformed_urls: tuple[str, ...] = ()
     """Malformed addresses the page object met and skipped (counted by the spider: the
     parse boundary's own observer does not reach into a worker process)."""
-    ahead: tuple[Result, ...] = ()
-    """The pipelines' pure work on the article, done in the worker (``pipelines.ahead``)."""
+    ahead: tuple[Any, ...] = ()
+    """The pipelines' pure work on the article, done in the worker by the module that
+    ``KABAR_EXTRACTION_AHEAD`` names (opaque here: the pipelines read it)."""
 
 
 MAX_REPORTED_URLS = 20
@@ -57,11 +58,12 @@ def read_article(
     fetched_at: datetime,
     encoding: str | None,
     *,
-    ahead: bool = False,
+    ahead: str | None = None,
 ) -> PageResult:
     """Read one fetched page with the site's page object (``SiteConfig.read_page``);
-    ``ahead``: with the pipelines' pure work on the article done too (in a worker,
-    where it takes no time from the crawl process).
+    ``ahead``: the module (``KABAR_EXTRACTION_AHEAD``) whose ``compute_page`` does the
+    pipelines' pure work on the article too (in a worker, where it takes no time from
+    the crawl process).
 
     Raises :class:`crawler.pages.ExtractionError` as the page object does."""
     malformed: list[str] = []
@@ -74,7 +76,7 @@ def read_article(
                 malformed_urls=tuple(malformed[:MAX_REPORTED_URLS]),
             )
         fields = page.to_fields()
-    done = _ahead(site, url, fields) if ahead else ()
+    done = _ahead(ahead, site, url, fields) if ahead else ()
     return PageResult(
         ahead=done,
         malformed_urls=tuple(malformed[:MAX_REPORTED_URLS]),
@@ -87,26 +89,25 @@ def read_article(
     )
 
 
-def _ahead(site: SiteConfig, url: str, fields: dict[str, Any]) -> tuple[Result, ...]:
+def _ahead(module: str, site: SiteConfig, url: str, fields: dict[str, Any]) -> tuple[Any, ...]:
     """The pipelines' work on the article the spider will make of ``fields``; nothing
-    when it cannot be done here (the pipelines then do it: a miss costs time only)."""
-    from kabar.core.article import Article
-    from pipelines.ahead import compute
+    when it cannot be done here (the pipelines then do it: a miss costs time only).
 
+    The module is named by a setting, as Scrapy names its components: the crawler
+    package does not import the pipelines (``tests/test_architecture.py``)."""
     try:
-        item = Article(**{**fields, "url": url, "site": site.name})
-        return tuple(compute(site, item))
+        return tuple(import_module(module).compute_page(site, url, fields))
     except Exception:
         return ()
 
 
-def _warm() -> int:
-    # Import the page objects and build the pipelines' tables once per worker, before
-    # the first page waits on them.
+def _warm(ahead: str | None) -> int:
+    # Import the page objects (and build the ahead module's tables) once per worker,
+    # before the first page waits on them.
     import crawler.pages.article  # noqa: F401
-    from pipelines.ahead import warm
 
-    warm()
+    if ahead:
+        import_module(ahead).warm()
     return os.getpid()
 
 
@@ -126,10 +127,13 @@ def _watch_parent(parent_pid: int) -> None:
 
 
 class PagePool:
-    """The process's extraction workers; ``processes`` 0 reads pages inline."""
+    """The process's extraction workers; ``processes`` 0 reads pages inline. ``ahead``
+    names the module whose pure pipeline work the workers also do (see
+    :func:`read_article`; None: none)."""
 
-    def __init__(self, processes: int) -> None:
+    def __init__(self, processes: int, ahead: str | None = None) -> None:
         self.processes = processes
+        self.ahead = ahead
         self._executor: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
         self.users = 0
@@ -147,7 +151,7 @@ class PagePool:
                 initargs=(os.getpid(),),
             )
             for _ in range(self.processes):
-                self._executor.submit(_warm)
+                self._executor.submit(_warm, self.ahead)
 
     async def read(
         self,
@@ -161,12 +165,12 @@ class PagePool:
         executor = self._executor
         if executor is None:
             return read_article(site, url, body, fetched_at, encoding)
-        future = executor.submit(read_article, site, url, body, fetched_at, encoding, ahead=True)
+        future = executor.submit(
+            read_article, site, url, body, fetched_at, encoding, ahead=self.ahead
+        )
         page = await asyncio.wrap_future(future)
-        if page.ahead:
-            from pipelines.ahead import ahead
-
-            ahead.add(page.ahead)
+        if page.ahead and self.ahead:
+            import_module(self.ahead).receive(page.ahead)
         return page
 
     def shutdown(self) -> None:
@@ -188,12 +192,12 @@ _pool: PagePool | None = None
 _pool_lock = threading.Lock()
 
 
-def acquire_pool(processes: int) -> PagePool:
+def acquire_pool(processes: int, ahead: str | None = None) -> PagePool:
     """The process's one pool (started by the first crawler, shared by the others)."""
     global _pool
     with _pool_lock:
         if _pool is None:
-            _pool = PagePool(processes)
+            _pool = PagePool(processes, ahead)
         _pool.users += 1
         pool = _pool
     pool.start()

@@ -136,6 +136,8 @@ EXTENSIONS = {
 }
 # Processes reading article pages off the reactor; unset: one per core, 0: in-process.
 KABAR_EXTRACTION_PROCESSES = os.environ.get("KABAR_EXTRACTION_PROCESSES") or None
+# The pipelines' pure work those processes do ahead (pipelines.ahead; "" for none).
+KABAR_EXTRACTION_AHEAD = "pipelines.ahead"
 
 ITEM_PIPELINES = {
     "pipelines.normalize.NormalizePipeline": 100,

@@ -136,6 +136,19 @@ def compute(site: SiteConfig, item: Article) -> list[Result]:
     return results
 
 
+def compute_page(site: SiteConfig, url: str, fields: dict[str, Any]) -> list[Result]:
+    """:func:`compute` on the article the spider will make of a read page's ``fields``
+    (called in an extraction worker: ``KABAR_EXTRACTION_AHEAD`` names this module)."""
+    from kabar.core.article import Article
+
+    return compute(site, Article(**{**fields, "url": url, "site": site.name}))
+
+
+def receive(results: Iterable[Result]) -> None:
+    """Keep a worker's results in the crawl process until the pipelines take them."""
+    ahead.add(results)
+
+
 def warm() -> None:
     """Build the taxonomy and the gazetteer (once per process, before the first page)."""
     from kabar.core.taxonomy import default_taxonomy
@@ -145,4 +158,14 @@ def warm() -> None:
     default_gazetteer()
 
 
-__all__ = ["Ahead", "ahead", "compute", "computed", "regions_key", "topics_key", "warm"]
+__all__ = [
+    "Ahead",
+    "ahead",
+    "compute",
+    "compute_page",
+    "computed",
+    "receive",
+    "regions_key",
+    "topics_key",
+    "warm",
+]

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from crawler import settings as kabar_settings
 from crawler.extraction import PagePool, PageResult, acquire_pool, read_article, release_pool
 from crawler.pages import ExtractionError
 from crawler.pages.article import ArticlePage
@@ -53,7 +54,8 @@ def _read(pool: PagePool, site: SiteConfig, url: str, body: bytes) -> PageResult
 
 @pytest.fixture(scope="module")
 def pool() -> Iterator[PagePool]:
-    workers = PagePool(1)
+    # As a crawl makes it: the workers do the pipelines' work ahead too.
+    workers = PagePool(1, kabar_settings.KABAR_EXTRACTION_AHEAD)
     workers.start()
     yield workers
     workers.shutdown()
