@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from sqlalchemy import delete, func, insert, select, text, update
@@ -159,6 +159,16 @@ class MatchRule:
             if names is not None and names < self.names:
                 return None
         return text
+
+
+class NewArticle(NamedTuple):
+    """What story linking reads of an article inserted in this transaction: the writer
+    has it at hand, so the row is not read back (``archive.repository.upsert_article``
+    with ``story_later``)."""
+
+    id: int
+    site_id: int
+    published_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -405,6 +415,7 @@ def link_story(
     *,
     rule: MatchRule,
     unsigned: bool = False,
+    new: NewArticle | None = None,
 ) -> StoryLink:
     """Index a stored article for near-duplicate detection and put it in its story.
 
@@ -414,13 +425,16 @@ def link_story(
     body is revised: an edit of a copy is still that copy.
 
     ``unsigned``: the caller knows the article has no signature yet (it inserted the
-    row in this transaction), so none is looked up.
+    row in this transaction), so none is looked up. ``new``: the same, and the row's
+    columns linking reads, given (its ``story_id`` is not written yet: written here).
     """
     if session.get_bind().dialect.name == "postgresql" and not session.info.get(STORY_LOCK_HELD):
         # Crawl processes sharing PostgreSQL link stories one at a time (until commit),
         # so two copies stored at the same instant still see each other. SQLite needs
         # no lock: the article's upsert already holds its single writer lock.
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": STORY_LOCK_KEY})
+    if new is not None:
+        return _link_new(session, new, signature, rule=rule)
     row = session.get(models.Article, article_id)
     if row is None:
         raise ValueError(f"no article {article_id}")
@@ -458,6 +472,56 @@ def link_story(
         duplicate_of=None if original == article_id else original,
         matched=matched,
         score=score,
+    )
+
+
+def _link_new(
+    session: Session, new: NewArticle, signature: Signature, *, rule: MatchRule
+) -> StoryLink:
+    """:func:`link_story` for an article inserted in this transaction, in Core statements
+    (no ORM row is loaded or flushed): its story and original are written in one
+    ``UPDATE`` unless it precedes its story's original (then a full election)."""
+    matches = find_near_duplicates(
+        session,
+        signature,
+        rule=rule,
+        exclude_id=new.id,
+        published_at=new.published_at,
+        site_id=new.site_id,
+    )
+    count_site_sentences(session, new.site_id, signature.sentence_keys)
+    _store_signature(session, new.id, signature, new=True)
+    if not matches:
+        own_story(session, new.id)
+        return StoryLink(article_id=new.id, story_id=new.id, duplicate_of=None, matched=None)
+    matched, found_story, score = matches[0]
+    story_id = found_story if found_story is not None else matched
+    articles = models.table(models.Article)
+    core = session.connection()
+    current = core.execute(
+        select(articles.c.id, articles.c.published_at).where(
+            articles.c.story_id == story_id,
+            articles.c.duplicate_of.is_(None),
+            articles.c.id != new.id,
+        )
+    ).all()
+    joined = update(articles).where(articles.c.id == new.id)
+    if len(current) == 1:
+        (original,) = current
+        if (original.published_at or _NEVER, original.id) <= (new.published_at or _NEVER, new.id):
+            core.execute(joined.values(story_id=story_id, duplicate_of=original.id))
+            return StoryLink(new.id, story_id, int(original.id), matched, score)
+    core.execute(joined.values(story_id=story_id))
+    elected = _elect_original(session, story_id)
+    return StoryLink(new.id, story_id, None if elected == new.id else elected, matched, score)
+
+
+def own_story(session: Session, article_id: int) -> None:
+    """Make an article inserted in this transaction a story of one (it had no signature
+    to link it by)."""
+    articles = models.table(models.Article)
+    session.connection().execute(
+        update(articles).where(articles.c.id == article_id).values(story_id=article_id)
     )
 
 
