@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 import numpy as np
-from sqlalchemy import delete, func, insert, select, text, update
+from sqlalchemy import bindparam, delete, func, insert, select, text, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -243,6 +243,42 @@ def _insert_bands(session: Session, article_id: int, signature: Signature) -> No
         )
 
 
+_shared = func.count().label("shared")
+_CANDIDATES = (
+    select(models.ArticleBand.article_id, _shared)
+    .where(
+        models.ArticleBand.band_key.in_(bindparam("keys", expanding=True)),
+        models.ArticleBand.article_id != bindparam("exclude"),  # 0: none (ids start at 1)
+    )
+    .group_by(models.ArticleBand.article_id)
+    .order_by(_shared.desc(), models.ArticleBand.article_id)
+    .limit(MAX_CANDIDATES)
+)
+"""The stored articles sharing the most of a signature's bands. Built once, with bound
+parameters, as :data:`_CANDIDATE_SIGNATURES` is: building both per new article cost
+about as much CPU as running them."""
+_CANDIDATE_SIGNATURES = (
+    # Columns, not ORM objects: up to MAX_CANDIDATES rows per new article, read once.
+    select(
+        models.ArticleSignature.article_id,
+        models.ArticleSignature.minhash,
+        models.ArticleSignature.shingle_count,
+        models.ArticleSignature.numbers,
+        models.Article.story_id,
+        models.Article.published_at,
+        models.Article.site_id,
+        models.ArticleFacts.names,
+        models.ArticleFacts.dates,
+    )
+    .join(models.Article, models.Article.id == models.ArticleSignature.article_id)
+    .outerjoin(
+        models.ArticleFacts,
+        models.ArticleFacts.article_id == models.ArticleSignature.article_id,
+    )
+    .where(models.ArticleSignature.article_id.in_(bindparam("ids", expanding=True)))
+)
+
+
 def find_near_duplicates(
     session: Session,
     signature: Signature,
@@ -257,41 +293,12 @@ def find_near_duplicates(
     and ``site_id`` are the new article's."""
     if not signature.band_keys:
         return []
-    shared = func.count().label("shared")
-    candidates = (
-        select(models.ArticleBand.article_id, shared)
-        .where(models.ArticleBand.band_key.in_(set(signature.band_keys)))
-        .group_by(models.ArticleBand.article_id)
-        .order_by(shared.desc(), models.ArticleBand.article_id)
-        .limit(MAX_CANDIDATES)
-    )
-    if exclude_id is not None:
-        candidates = candidates.where(models.ArticleBand.article_id != exclude_id)
     core = session.connection()  # rows, not ORM objects: Core execution (no ORM layer)
-    ids = [article_id for article_id, _ in core.execute(candidates)]
+    keys = {"keys": list(set(signature.band_keys)), "exclude": exclude_id or 0}
+    ids = [article_id for article_id, _ in core.execute(_CANDIDATES, keys)]
     if not ids:
         return []
-    # Columns, not ORM objects: up to MAX_CANDIDATES rows per new article, read once.
-    signatures = models.ArticleSignature
-    rows = core.execute(
-        select(
-            signatures.article_id,
-            signatures.minhash,
-            signatures.shingle_count,
-            signatures.numbers,
-            models.Article.story_id,
-            models.Article.published_at,
-            models.Article.site_id,
-            models.ArticleFacts.names,
-            models.ArticleFacts.dates,
-        )
-        .join(models.Article, models.Article.id == models.ArticleSignature.article_id)
-        .outerjoin(
-            models.ArticleFacts,
-            models.ArticleFacts.article_id == models.ArticleSignature.article_id,
-        )
-        .where(models.ArticleSignature.article_id.in_(ids))
-    ).all()
+    rows = core.execute(_CANDIDATE_SIGNATURES, {"ids": ids}).all()
     matches = []
     for (
         other_id,
