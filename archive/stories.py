@@ -181,6 +181,12 @@ class StoryLink:
     score: float = 0.0
 
 
+_SIGNATURE_INSERT = insert(models.table(models.ArticleSignature))
+_FACTS_INSERT = insert(models.table(models.ArticleFacts))
+_BANDS_INSERT = insert(models.table(models.ArticleBand))
+"""Built once, values bound at execution (built per article, they cost CPU of their own)."""
+
+
 def _store_signature(
     session: Session, article_id: int, signature: Signature, *, new: bool = False
 ) -> bool:
@@ -191,8 +197,8 @@ def _store_signature(
         # Core inserts: the session never reads these rows back in this write, and a
         # unit of work for two small rows cost more than their statements.
         core = session.connection()
-        core.execute(insert(models.table(models.ArticleSignature)).values(signature_row))
-        core.execute(insert(models.table(models.ArticleFacts)).values(facts_row))
+        core.execute(_SIGNATURE_INSERT, signature_row)
+        core.execute(_FACTS_INSERT, facts_row)
         _insert_bands(session, article_id, signature)
         return True
     stored = session.get(models.ArticleSignature, article_id)
@@ -235,7 +241,7 @@ def _rows(article_id: int, signature: Signature) -> tuple[dict[str, Any], dict[s
 def _insert_bands(session: Session, article_id: int, signature: Signature) -> None:
     if signature.band_keys:
         session.connection().execute(
-            insert(models.table(models.ArticleBand)),
+            _BANDS_INSERT,
             [
                 {"band_key": key, "article_id": article_id}
                 for key in dict.fromkeys(signature.band_keys)
@@ -526,10 +532,15 @@ def _link_new(
 def own_story(session: Session, article_id: int) -> None:
     """Make an article inserted in this transaction a story of one (it had no signature
     to link it by)."""
-    articles = models.table(models.Article)
-    session.connection().execute(
-        update(articles).where(articles.c.id == article_id).values(story_id=article_id)
-    )
+    session.connection().execute(_OWN_STORY, {"article": article_id})
+
+
+_articles = models.table(models.Article)
+_OWN_STORY = (
+    update(_articles)
+    .where(_articles.c.id == bindparam("article"))
+    .values(story_id=bindparam("article"))
+)
 
 
 def story_copies(session: Session, article_id: int) -> Sequence[models.Article]:
