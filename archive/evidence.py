@@ -17,13 +17,16 @@ import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
 import zstandard
-from sqlalchemy import delete, exists, func, insert, or_, select
+from sqlalchemy import bindparam, delete, exists, func, insert, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Result
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import Insert
+from sqlalchemy.sql.elements import BindParameter
 
 from archive import models
 from archive.models import utcnow
@@ -62,7 +65,7 @@ def _store_blob(session: Session, body: bytes) -> str:
     # The key only: loading the stored blob (its data, an ORM object) to learn that it
     # exists cost more than the fetch row itself.
     core = session.connection()  # Core execution: no ORM object is read or written here
-    if core.execute(select(models.FetchBlob.sha256).where(models.FetchBlob.sha256 == sha)).scalar():
+    if core.execute(_BLOB_STORED, {"sha": sha}).scalar():
         return sha
     values = {
         "sha256": sha,
@@ -71,11 +74,29 @@ def _store_blob(session: Session, body: bytes) -> str:
         "data": zstandard.ZstdCompressor(level=ZSTD_LEVEL).compress(body),
         "created_at": utcnow(),
     }
-    dialect = session.get_bind().dialect.name
-    # Two crawls may store the same new page at once: ON CONFLICT keeps it one row.
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    core.execute(insert(models.table(models.FetchBlob)).values(values).on_conflict_do_nothing())
+    core.execute(_blob_insert(core.dialect.name), values)
     return sha
+
+
+_BLOB_STORED = select(models.FetchBlob.sha256).where(models.FetchBlob.sha256 == bindparam("sha"))
+"""Statements of every fetch, built once, their values bound at execution: built per
+fetch, they cost CPU of their own."""
+_fetches = models.table(models.Fetch)
+_FETCH_INSERT = insert(_fetches).returning(_fetches.c.id)
+_url: BindParameter[str] = bindparam("url")
+_FETCHED_ARTICLE = (
+    select(models.Article.id)
+    .where(or_(models.Article.canonical_url == _url, models.Article.url == _url))
+    .order_by(models.Article.id)
+    .limit(1)
+)
+
+
+@cache
+def _blob_insert(dialect: str) -> Insert:
+    # Two crawls may store the same new page at once: ON CONFLICT keeps it one row.
+    make = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return make(models.table(models.FetchBlob)).on_conflict_do_nothing()
 
 
 def _pairs(headers: Iterable[Sequence[str]]) -> list[list[str]]:
@@ -102,30 +123,24 @@ def record_fetch(
     """
     sha = _store_blob(session, body)
     core = session.connection()
-    article_id = core.scalar(
-        select(models.Article.id)
-        .where(or_(models.Article.canonical_url == url, models.Article.url == url))
-        .order_by(models.Article.id)
-        .limit(1)
-    )
+    article_id = core.execute(_FETCHED_ARTICLE, {"url": url}).scalar()
     # One INSERT ... RETURNING, not an ORM object and a flush: the session never reads
     # the row back, and a unit of work per fetch cost more than the statement.
-    fetch_id = core.scalar(
-        insert(models.table(models.Fetch))
-        .values(
-            url=url,
-            request_url=request_url or url,
-            method=method,
-            request_headers=_pairs(request_headers),
-            status=status,
-            protocol=protocol,
-            headers=_pairs(headers),
-            blob_sha256=sha,
-            fetched_at=fetched_at or utcnow(),
-            article_id=article_id,
-        )
-        .returning(models.table(models.Fetch).c.id)
-    )
+    fetch_id = core.execute(
+        _FETCH_INSERT,
+        {
+            "url": url,
+            "request_url": request_url or url,
+            "method": method,
+            "request_headers": _pairs(request_headers),
+            "status": status,
+            "protocol": protocol,
+            "headers": _pairs(headers),
+            "blob_sha256": sha,
+            "fetched_at": fetched_at or utcnow(),
+            "article_id": article_id,
+        },
+    ).scalar()
     return int(fetch_id)  # type: ignore[arg-type]
 
 

@@ -9,17 +9,21 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterator, Sequence
-from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, Self
 
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, insert, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.sql.dml import ReturningInsert
 
 from archive import models
 from archive.models import utcnow
+from archive.stories import own_story
 from archive.zones import ensure_zone
 from kabar.core.article import ARTICLE_FIELDS, DATETIME_FIELDS, Article
 from kabar.core.times import local_time
@@ -152,9 +156,8 @@ def _term_id(session: Session, kind: str, name: str) -> int:
 SOLE_WRITER = "kabar_sole_writer"
 """``session.info`` key set by a session whose transaction keeps every other writer of
 articles out until it ends (the archive's batched writer: ``BEGIN IMMEDIATE`` on
-SQLite, the story lock on PostgreSQL, ``archive.handle.Writer``): no other process can
-insert an article's URL between its look-up and its insert, so the insert needs no
-savepoint of its own to recover from that race (two statements per new article)."""
+SQLite, the story lock on PostgreSQL, ``archive.handle.Writer``). An article's insert
+no longer needs it (``ON CONFLICT DO NOTHING`` has no race to recover from)."""
 
 _HELD = "kabar_held_rows"
 """``session.info`` key of the articles written in the open transaction, held there
@@ -189,15 +192,19 @@ def restore_terms(session: Session, saved: dict[tuple[str, str, str], int]) -> N
     session.info[_PENDING] = saved
 
 
-def _set_terms(session: Session, row: models.Article, article: Article) -> None:
-    wanted = [
+def _wanted_terms(article: Article) -> list[tuple[str, str]]:
+    """The article's ``(kind, name)`` terms in order, each once."""
+    return [
         (kind, name)
         for field, kind in TERM_FIELDS.items()
         for name in dict.fromkeys(getattr(article, field))  # de-duplicate, keep order
     ]
+
+
+def _set_terms(session: Session, row: models.Article, article: Article) -> None:
     row.terms = [
         models.ArticleTerm(term_id=_term_id(session, kind, name), position=position)
-        for position, (kind, name) in enumerate(wanted)
+        for position, (kind, name) in enumerate(_wanted_terms(article))
     ]
 
 
@@ -233,47 +240,83 @@ def find_article(session: Session, canonical_url: str) -> models.Article | None:
     )
 
 
+@cache
+def _article_insert(dialect: str) -> ReturningInsert[Any]:
+    """``INSERT INTO articles ... ON CONFLICT DO NOTHING RETURNING id``, built once per
+    dialect, its values bound at execution: building it per article cost more CPU than
+    the rest of the article's insert."""
+    make = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    articles = models.table(models.Article)
+    return make(articles).on_conflict_do_nothing().returning(articles.c.id)
+
+
+_TERM_LINKS = insert(models.table(models.ArticleTerm))
+
+
+def _insert_new(
+    session: Session, site_id: int, article: Article, *, body_hash: str | None, story: bool
+) -> int | None:
+    """Insert the article and its term links with Core statements (no ORM object: nothing
+    in the write reads one back); None when its URL is stored already. ``ON CONFLICT DO
+    NOTHING`` makes the insert its own look-up, and a concurrent insert of the URL by
+    another process no error to recover from (no savepoint). ``story``: the article
+    starts its own story now (else the caller's story linking writes ``story_id``)."""
+    now = utcnow()
+    values: dict[str, Any] = {name: getattr(article, name) for name in COLUMN_FIELDS}
+    values.update(
+        site_id=site_id,
+        body_hash=body_hash,
+        url_key=url_key(article.canonical_url or ""),
+        first_seen_at=now,
+        updated_at=now,
+    )
+    core = session.connection()
+    found = core.execute(_article_insert(core.dialect.name), values).scalar()
+    if found is None:
+        return None
+    article_id = int(found)
+    links = [
+        {"article_id": article_id, "term_id": _term_id(session, kind, name), "position": position}
+        for position, (kind, name) in enumerate(_wanted_terms(article))
+    ]
+    if links:
+        core.execute(_TERM_LINKS, links)
+    if story:
+        own_story(session, article_id)
+    return article_id
+
+
+def _stored_row(session: Session, canonical_url: str) -> models.Article | None:
+    """The stored article at this URL, whose row the write compares and may update."""
+    row = find_article(session, canonical_url)
+    if row is not None:
+        _hold(session, row)
+    return row
+
+
 def upsert_article(
-    session: Session, site_id: int, article: Article, *, body_hash: str | None
+    session: Session,
+    site_id: int,
+    article: Article,
+    *,
+    body_hash: str | None,
+    story_later: bool = False,
 ) -> tuple[int, Outcome]:
     """Insert or update the article keyed by its canonical URL.
 
     An unchanged re-crawl writes nothing. A concurrent insert of the same URL by
-    another process is resolved by updating the row it created.
+    another process is resolved by updating the row it created. ``story_later``: the
+    caller links a new article into its story in this transaction (``story_id`` is
+    written then, one statement, not two).
     """
     if not article.canonical_url:
         raise ValueError("article has no canonical_url")
-    row = find_article(session, article.canonical_url)
-    if row is None:
-        saved = pending_terms(session)
-        sole = bool(session.info.get(SOLE_WRITER))
-        try:
-            with nullcontext() if sole else session.begin_nested():
-                row = models.Article(
-                    site_id=site_id,
-                    body_hash=body_hash,
-                    url_key=url_key(article.canonical_url),
-                )
-                for name in COLUMN_FIELDS:
-                    setattr(row, name, getattr(article, name))
-                # Terms before the first flush: on a row not yet flushed there is no
-                # stored collection to load and compare (one SELECT fewer per article).
-                _set_terms(session, row, article)
-                session.add(row)
-                session.flush()
-                # A story of one until near-duplicates link it: written by the session's
-                # next flush, with what story linking changes (one UPDATE, not two), and
-                # at the latest when the write's savepoint is released.
-                row.story_id = row.id
-            _hold(session, row)
-            return row.id, Outcome.NEW
-        except IntegrityError:
-            if sole:
-                raise  # not a race: the caller's write fails (and rolls back) whole
-            restore_terms(session, saved)  # terms made in the savepoint are gone with it
-            row = find_article(session, article.canonical_url)
-            if row is None:
-                raise
+    new_id = _insert_new(session, site_id, article, body_hash=body_hash, story=not story_later)
+    if new_id is not None:
+        return new_id, Outcome.NEW
+    row = _stored_row(session, article.canonical_url)
+    if row is None:  # deleted since the insert found it: not a state a write can reach
+        raise LookupError(f"article {article.canonical_url} vanished during its write")
     if _same_content(row, article):
         return row.id, Outcome.UNCHANGED
     modified_at = _record_revision(session, row, article) or article.modified_at or row.modified_at
@@ -286,7 +329,6 @@ def upsert_article(
     row.updated_at = utcnow()
     _set_terms(session, row, article)
     session.flush()
-    _hold(session, row)
     return row.id, Outcome.UPDATED
 
 

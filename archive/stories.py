@@ -27,10 +27,10 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
-from sqlalchemy import delete, func, insert, select, text, update
+from sqlalchemy import bindparam, delete, func, insert, select, text, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -161,6 +161,16 @@ class MatchRule:
         return text
 
 
+class NewArticle(NamedTuple):
+    """What story linking reads of an article inserted in this transaction: the writer
+    has it at hand, so the row is not read back (``archive.repository.upsert_article``
+    with ``story_later``)."""
+
+    id: int
+    site_id: int
+    published_at: datetime | None
+
+
 @dataclass(frozen=True)
 class StoryLink:
     article_id: int
@@ -169,6 +179,12 @@ class StoryLink:
     matched: int | None
     """The stored copy this article was found to repeat (None: a new story)."""
     score: float = 0.0
+
+
+_SIGNATURE_INSERT = insert(models.table(models.ArticleSignature))
+_FACTS_INSERT = insert(models.table(models.ArticleFacts))
+_BANDS_INSERT = insert(models.table(models.ArticleBand))
+"""Built once, values bound at execution (built per article, they cost CPU of their own)."""
 
 
 def _store_signature(
@@ -181,8 +197,8 @@ def _store_signature(
         # Core inserts: the session never reads these rows back in this write, and a
         # unit of work for two small rows cost more than their statements.
         core = session.connection()
-        core.execute(insert(models.table(models.ArticleSignature)).values(signature_row))
-        core.execute(insert(models.table(models.ArticleFacts)).values(facts_row))
+        core.execute(_SIGNATURE_INSERT, signature_row)
+        core.execute(_FACTS_INSERT, facts_row)
         _insert_bands(session, article_id, signature)
         return True
     stored = session.get(models.ArticleSignature, article_id)
@@ -225,12 +241,48 @@ def _rows(article_id: int, signature: Signature) -> tuple[dict[str, Any], dict[s
 def _insert_bands(session: Session, article_id: int, signature: Signature) -> None:
     if signature.band_keys:
         session.connection().execute(
-            insert(models.table(models.ArticleBand)),
+            _BANDS_INSERT,
             [
                 {"band_key": key, "article_id": article_id}
                 for key in dict.fromkeys(signature.band_keys)
             ],
         )
+
+
+_shared = func.count().label("shared")
+_CANDIDATES = (
+    select(models.ArticleBand.article_id, _shared)
+    .where(
+        models.ArticleBand.band_key.in_(bindparam("keys", expanding=True)),
+        models.ArticleBand.article_id != bindparam("exclude"),  # 0: none (ids start at 1)
+    )
+    .group_by(models.ArticleBand.article_id)
+    .order_by(_shared.desc(), models.ArticleBand.article_id)
+    .limit(MAX_CANDIDATES)
+)
+"""The stored articles sharing the most of a signature's bands. Built once, with bound
+parameters, as :data:`_CANDIDATE_SIGNATURES` is: building both per new article cost
+about as much CPU as running them."""
+_CANDIDATE_SIGNATURES = (
+    # Columns, not ORM objects: up to MAX_CANDIDATES rows per new article, read once.
+    select(
+        models.ArticleSignature.article_id,
+        models.ArticleSignature.minhash,
+        models.ArticleSignature.shingle_count,
+        models.ArticleSignature.numbers,
+        models.Article.story_id,
+        models.Article.published_at,
+        models.Article.site_id,
+        models.ArticleFacts.names,
+        models.ArticleFacts.dates,
+    )
+    .join(models.Article, models.Article.id == models.ArticleSignature.article_id)
+    .outerjoin(
+        models.ArticleFacts,
+        models.ArticleFacts.article_id == models.ArticleSignature.article_id,
+    )
+    .where(models.ArticleSignature.article_id.in_(bindparam("ids", expanding=True)))
+)
 
 
 def find_near_duplicates(
@@ -247,41 +299,12 @@ def find_near_duplicates(
     and ``site_id`` are the new article's."""
     if not signature.band_keys:
         return []
-    shared = func.count().label("shared")
-    candidates = (
-        select(models.ArticleBand.article_id, shared)
-        .where(models.ArticleBand.band_key.in_(set(signature.band_keys)))
-        .group_by(models.ArticleBand.article_id)
-        .order_by(shared.desc(), models.ArticleBand.article_id)
-        .limit(MAX_CANDIDATES)
-    )
-    if exclude_id is not None:
-        candidates = candidates.where(models.ArticleBand.article_id != exclude_id)
     core = session.connection()  # rows, not ORM objects: Core execution (no ORM layer)
-    ids = [article_id for article_id, _ in core.execute(candidates)]
+    keys = {"keys": list(set(signature.band_keys)), "exclude": exclude_id or 0}
+    ids = [article_id for article_id, _ in core.execute(_CANDIDATES, keys)]
     if not ids:
         return []
-    # Columns, not ORM objects: up to MAX_CANDIDATES rows per new article, read once.
-    signatures = models.ArticleSignature
-    rows = core.execute(
-        select(
-            signatures.article_id,
-            signatures.minhash,
-            signatures.shingle_count,
-            signatures.numbers,
-            models.Article.story_id,
-            models.Article.published_at,
-            models.Article.site_id,
-            models.ArticleFacts.names,
-            models.ArticleFacts.dates,
-        )
-        .join(models.Article, models.Article.id == models.ArticleSignature.article_id)
-        .outerjoin(
-            models.ArticleFacts,
-            models.ArticleFacts.article_id == models.ArticleSignature.article_id,
-        )
-        .where(models.ArticleSignature.article_id.in_(ids))
-    ).all()
+    rows = core.execute(_CANDIDATE_SIGNATURES, {"ids": ids}).all()
     matches = []
     for (
         other_id,
@@ -405,6 +428,7 @@ def link_story(
     *,
     rule: MatchRule,
     unsigned: bool = False,
+    new: NewArticle | None = None,
 ) -> StoryLink:
     """Index a stored article for near-duplicate detection and put it in its story.
 
@@ -414,13 +438,16 @@ def link_story(
     body is revised: an edit of a copy is still that copy.
 
     ``unsigned``: the caller knows the article has no signature yet (it inserted the
-    row in this transaction), so none is looked up.
+    row in this transaction), so none is looked up. ``new``: the same, and the row's
+    columns linking reads, given (its ``story_id`` is not written yet: written here).
     """
     if session.get_bind().dialect.name == "postgresql" and not session.info.get(STORY_LOCK_HELD):
         # Crawl processes sharing PostgreSQL link stories one at a time (until commit),
         # so two copies stored at the same instant still see each other. SQLite needs
         # no lock: the article's upsert already holds its single writer lock.
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": STORY_LOCK_KEY})
+    if new is not None:
+        return _link_new(session, new, signature, rule=rule)
     row = session.get(models.Article, article_id)
     if row is None:
         raise ValueError(f"no article {article_id}")
@@ -459,6 +486,61 @@ def link_story(
         matched=matched,
         score=score,
     )
+
+
+def _link_new(
+    session: Session, new: NewArticle, signature: Signature, *, rule: MatchRule
+) -> StoryLink:
+    """:func:`link_story` for an article inserted in this transaction, in Core statements
+    (no ORM row is loaded or flushed): its story and original are written in one
+    ``UPDATE`` unless it precedes its story's original (then a full election)."""
+    matches = find_near_duplicates(
+        session,
+        signature,
+        rule=rule,
+        exclude_id=new.id,
+        published_at=new.published_at,
+        site_id=new.site_id,
+    )
+    count_site_sentences(session, new.site_id, signature.sentence_keys)
+    _store_signature(session, new.id, signature, new=True)
+    if not matches:
+        own_story(session, new.id)
+        return StoryLink(article_id=new.id, story_id=new.id, duplicate_of=None, matched=None)
+    matched, found_story, score = matches[0]
+    story_id = found_story if found_story is not None else matched
+    articles = models.table(models.Article)
+    core = session.connection()
+    current = core.execute(
+        select(articles.c.id, articles.c.published_at).where(
+            articles.c.story_id == story_id,
+            articles.c.duplicate_of.is_(None),
+            articles.c.id != new.id,
+        )
+    ).all()
+    joined = update(articles).where(articles.c.id == new.id)
+    if len(current) == 1:
+        (original,) = current
+        if (original.published_at or _NEVER, original.id) <= (new.published_at or _NEVER, new.id):
+            core.execute(joined.values(story_id=story_id, duplicate_of=original.id))
+            return StoryLink(new.id, story_id, int(original.id), matched, score)
+    core.execute(joined.values(story_id=story_id))
+    elected = _elect_original(session, story_id)
+    return StoryLink(new.id, story_id, None if elected == new.id else elected, matched, score)
+
+
+def own_story(session: Session, article_id: int) -> None:
+    """Make an article inserted in this transaction a story of one (it had no signature
+    to link it by)."""
+    session.connection().execute(_OWN_STORY, {"article": article_id})
+
+
+_articles = models.table(models.Article)
+_OWN_STORY = (
+    update(_articles)
+    .where(_articles.c.id == bindparam("article"))
+    .values(story_id=bindparam("article"))
+)
 
 
 def story_copies(session: Session, article_id: int) -> Sequence[models.Article]:

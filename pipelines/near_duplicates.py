@@ -31,7 +31,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 from datasketch import MinHash
 
-from archive.stories import MatchRule, Signature, StoryLink, link_story, site_boilerplate
+from archive.stories import (
+    MatchRule,
+    NewArticle,
+    Signature,
+    StoryLink,
+    link_story,
+    own_story,
+    site_boilerplate,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -282,13 +290,15 @@ def link_article(
     rule: MatchRule = RULE,
     unsigned: bool = False,
     whole: Signature | Unsigned | None = UNSIGNED,
+    new: NewArticle | None = None,
 ) -> StoryLink | None:
     """Sign a stored article without its site's boilerplate and put it in its story
     (None: an empty body, nothing to link). ``body`` may come prepared already, and
     ``whole`` is its signature without leaving anything out, when computed already
     (``pipelines.ahead``): it is the signature when the site has no boilerplate in
     the body. ``unsigned``: the article was inserted in this transaction (see
-    ``link_story``)."""
+    ``link_story``). ``new``: inserted in this transaction without its ``story_id``,
+    which is written here whatever the body (``link_story``)."""
     prepared = body if isinstance(body, Prepared) else prepare(body)
     boilerplate = site_boilerplate(
         session, site_id, prepared.sentence_keys(), min_articles=BOILERPLATE_ARTICLES
@@ -298,5 +308,7 @@ def link_article(
     else:
         found = signature(prepared, boilerplate=boilerplate)
     if found is None:
+        if new is not None:
+            own_story(session, new.id)
         return None
-    return link_story(session, article_id, found, rule=rule, unsigned=unsigned)
+    return link_story(session, article_id, found, rule=rule, unsigned=unsigned, new=new)

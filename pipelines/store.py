@@ -31,6 +31,7 @@ from archive.repository import (
     ensure_site,
     upsert_article,
 )
+from archive.stories import NewArticle
 from pipelines import near_duplicates
 from pipelines.ahead import computed
 from pipelines.common import count, crawled_site, drop
@@ -117,10 +118,15 @@ class StorePipeline:
         """The article's write (on the writer's thread when it has one)."""
         site_id = self._site_id(session, item)
         article_id, outcome = upsert_article(
-            session, site_id, item, body_hash=ready.body_hash or body_hash(item.body)
+            session,
+            site_id,
+            item,
+            body_hash=ready.body_hash or body_hash(item.body),
+            story_later=True,  # written by link_article, with the article's story
         )
         link = None
         if outcome is not Outcome.UNCHANGED:
+            new = NewArticle(article_id, site_id, item.published_at)
             link = near_duplicates.link_article(
                 session,
                 site_id,
@@ -128,6 +134,7 @@ class StorePipeline:
                 ready.prepared or item.body,
                 unsigned=outcome is Outcome.NEW,
                 whole=ready.signature,
+                new=new if outcome is Outcome.NEW else None,
             )
         return outcome, link
 

@@ -21,6 +21,7 @@ from archive.db import session_scope
 from archive.evidence import record_fetch
 from archive.handle import Archive, Writer, close_archive, open_archive
 from archive.repository import Outcome, SiteInfo, ensure_site, upsert_article
+from archive.stories import NewArticle
 from kabar.core.article import Article
 from pipelines.near_duplicates import link_article
 
@@ -196,13 +197,20 @@ def test_linking_a_new_story_of_one_reads_back_nothing_it_just_wrote(tmp_path: P
         article = _article(1)
         article.body = "Bupati Banyuasin meresmikan jembatan baru di Kecamatan Talang Kelapa. " * 8
         with writer.write() as session, _statements(archive) as seen:
-            article_id, _ = upsert_article(session, site_id, article, body_hash=None)
+            article_id, _ = upsert_article(
+                session, site_id, article, body_hash=None, story_later=True
+            )
             linking = len(seen)
-            link = link_article(session, site_id, article_id, article.body)
+            new = NewArticle(article_id, site_id, article.published_at)
+            link = link_article(session, site_id, article_id, article.body, unsigned=True, new=new)
         writer.commit()
-        reads = [s for s in seen[linking:] if s.startswith("SELECT")]
+        reads = [s for s in seen if s.startswith("SELECT")]
         assert link is not None and link.matched is None
-        assert not [s for s in reads if "FROM articles" in s], reads  # the row is held
+        # The insert is its own look-up, and linking is given what it reads of the row.
+        assert not [s for s in reads if "FROM articles" in s], reads
+        writes = [s for s in seen if s.startswith(("INSERT INTO articles", "UPDATE articles"))]
+        assert len(writes) == 2, writes  # the row, then its story: one statement each
+        reads = [s for s in seen[linking:] if s.startswith("SELECT")]
         assert not [s for s in reads if "article_facts" in s], reads  # none for a new one
         with session_scope(archive.sessions) as session:
             row = session.get(models.Article, article_id)
