@@ -21,7 +21,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from archive.db import make_engine, make_sessionmaker, resolve_db_url, upgrade
-from archive.repository import SOLE_WRITER, pending_terms, restore_terms
+from archive.repository import pending_terms, restore_terms
 from archive.stories import STORY_LOCK_HELD, STORY_LOCK_KEY
 
 if TYPE_CHECKING:
@@ -213,10 +213,6 @@ class Writer:
                 session.rollback()
                 session.close()
                 raise
-        # Every article write goes through a batch like this one: the story lock (on
-        # SQLite, the write lock a writer's transaction holds from its first statement;
-        # ``Archive.write_sessions`` begins it IMMEDIATE) keeps the others out.
-        session.info[SOLE_WRITER] = True
         return session
 
     def due(self) -> bool:

@@ -104,7 +104,8 @@ class Article(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
-    url: Mapped[str] = mapped_column(Text)
+    url: Mapped[str] = mapped_column(Text, index=True)
+    """As fetched; indexed (since 0002): a fetch's evidence finds its article by it."""
     canonical_url: Mapped[str] = mapped_column(Text, unique=True)
     url_key: Mapped[str] = mapped_column(Text, unique=True)
     """The article's identity: its canonical URL without scheme and ``www.`` (see

@@ -153,12 +153,6 @@ def _term_id(session: Session, kind: str, name: str) -> int:
     return term.id
 
 
-SOLE_WRITER = "kabar_sole_writer"
-"""``session.info`` key set by a session whose transaction keeps every other writer of
-articles out until it ends (the archive's batched writer: ``BEGIN IMMEDIATE`` on
-SQLite, the story lock on PostgreSQL, ``archive.handle.Writer``). An article's insert
-no longer needs it (``ON CONFLICT DO NOTHING`` has no race to recover from)."""
-
 _HELD = "kabar_held_rows"
 """``session.info`` key of the articles written in the open transaction, held there
 until it ends: the session's identity map holds rows weakly, so a row written and
