@@ -689,8 +689,9 @@ class SiteCrawl:
             urljoin(response.url, "/wp-json/") if b"/wp-content/" in response.body else None
         )
         self.netlocs.add(urlsplit(response.url).netloc.lower())  # where the home moved
-        moved = urlsplit(canonical_url(response.url))
-        self.homes |= {canonical_url(response.url).rstrip("/"), f"{moved.scheme}://{moved.netloc}"}
+        home = canonical_url(response.url)
+        moved = urlsplit(home)
+        self.homes |= {home.rstrip("/"), f"{moved.scheme}://{moved.netloc}"}
         links = [u for u in page_links(selector, response.url) if self.on_site(u)]
         advertised = [u for u in feed_links(selector, response.url) if "comments" not in u]
         # No feed in the head: an RSS icon's link in the body, else WordPress's /feed/.
